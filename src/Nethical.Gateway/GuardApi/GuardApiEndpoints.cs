@@ -1,0 +1,186 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Nethical.Gateway.Screening;
+using Nethical.Guard;
+using Nethical.Guard.Extraction;
+using Nethical.Guard.Policy;
+
+namespace Nethical.Gateway.GuardApi;
+
+/// <summary>
+/// <c>POST /v1/guard/evaluate</c>: screening for apps that cannot route through the proxy.
+/// Takes <c>{"format": "openai", "body": {...}}</c> or <c>{"text": "..."}</c>, and an optional <c>"policy"</c> name.
+/// </summary>
+public static class GuardApiEndpoints
+{
+    public const string EvaluatePath = "/v1/guard/evaluate";
+
+    public static IEndpointRouteBuilder MapGuardApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPost(EvaluatePath, EvaluateAsync);
+        endpoints.MapGet("/healthz", static () => Results.Text("ok", "text/plain"));
+        return endpoints;
+    }
+
+    private static async Task EvaluateAsync(HttpContext context, PromptScreener screener, IOptionsMonitor<ScreeningOptions> options)
+    {
+        var screening = options.CurrentValue;
+        using var body = await CapturedBody.CaptureAsync(context.Request, screening, context.RequestAborted).ConfigureAwait(false);
+        if (body.Failure != CaptureFailure.None)
+        {
+            var status = body.Failure switch
+            {
+                CaptureFailure.TooLarge or CaptureFailure.DecodedTooLarge => StatusCodes.Status413PayloadTooLarge,
+                CaptureFailure.UnsupportedContentType or CaptureFailure.UnsupportedEncoding => StatusCodes.Status415UnsupportedMediaType,
+                CaptureFailure.Timeout => StatusCodes.Status408RequestTimeout,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            await WriteErrorAsync(context, status, body.Failure.ToString()).ConfigureAwait(false);
+            return;
+        }
+
+        GuardRequest request;
+        try
+        {
+            request = GuardRequest.Parse(body.Content.Span, screening.MaxJsonDepth);
+        }
+        catch (Exception ex) when (ex is JsonException or PromptExtractionException)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        ScreeningResult result;
+        try
+        {
+            result = request.Text is not null
+                ? screener.ScreenText(request.Text)
+                : screener.Screen(request.Body.Span, request.Format);
+        }
+        catch (PromptExtractionException ex)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var policy = screening.GetPolicy(request.Policy ?? ScreeningOptions.DefaultPolicyName);
+        await WriteResultAsync(context, result, policy).ConfigureAwait(false);
+    }
+
+    private static async Task WriteResultAsync(HttpContext context, ScreeningResult result, ScreeningPolicy policy)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var threshold = policy.BlockThreshold;
+            writer.WriteStartObject();
+            writer.WriteString("verdict", Verdict(result.Score, threshold));
+            writer.WriteNumber("score", Math.Round(result.Score, 4));
+            writer.WriteNumber("threshold", threshold);
+            writer.WriteNumber("segments", result.SegmentCount);
+            writer.WriteNumber("textLength", result.TextLength);
+            writer.WriteNumber("elapsedMicroseconds", Math.Round(result.Elapsed.TotalMicroseconds, 1));
+            writer.WriteStartArray("detectors");
+            foreach (var verdict in result.Verdicts)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", verdict.Detector);
+                writer.WriteString("verdict", Verdict(verdict.Score, threshold));
+                writer.WriteNumber("score", Math.Round(verdict.Score, 4));
+                writer.WriteStartArray("reasons");
+                foreach (var reason in verdict.Reasons)
+                {
+                    writer.WriteStringValue(reason);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteNumber("elapsedMicroseconds", Math.Round(verdict.Elapsed.TotalMicroseconds, 1));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string Verdict(double score, double threshold) => score >= threshold ? "block" : "allow";
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            writer.WriteString("message", message);
+            writer.WriteNumber("status", status);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The parsed guard request. <see cref="Body"/> is the raw JSON of the <c>body</c> member.</summary>
+    internal readonly record struct GuardRequest(ProviderFormat Format, ReadOnlyMemory<byte> Body, string? Text, string? Policy)
+    {
+        public static GuardRequest Parse(ReadOnlySpan<byte> json, int maxDepth)
+        {
+            if (!System.Text.Unicode.Utf8.IsValid(json))
+            {
+                throw new PromptExtractionException(ExtractionError.InvalidUtf8, "The request body is not valid UTF-8.");
+            }
+
+            using var document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = maxDepth + 2 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("Expected a JSON object with 'text', or 'format' and 'body'.");
+            }
+
+            // A duplicated member would be screened once here and read differently by whoever sent it on.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var member in root.EnumerateObject())
+            {
+                if (!seen.Add(member.Name))
+                {
+                    throw new JsonException("Duplicate member in the guard request.");
+                }
+            }
+
+            string? policy = root.TryGetProperty("policy", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            if (root.TryGetProperty("text", out var text))
+            {
+                if (text.ValueKind != JsonValueKind.String)
+                {
+                    throw new JsonException("'text' must be a string.");
+                }
+
+                return new GuardRequest(ProviderFormat.Auto, default, text.GetString()!, policy);
+            }
+
+            if (!root.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("Expected 'text' (a string) or 'body' (a provider request object).");
+            }
+
+            var format = ProviderFormat.Auto;
+            if (root.TryGetProperty("format", out var f)
+                && (f.ValueKind != JsonValueKind.String || !RouteScreeningSettings.TryParseFormat(f.GetString(), out format)))
+            {
+                throw new JsonException("'format' must be one of openai, anthropic, gemini, ollama, auto.");
+            }
+
+            return new GuardRequest(format, System.Text.Encoding.UTF8.GetBytes(body.GetRawText()), null, policy);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Nethical.Gateway.GuardApi;
+using Nethical.Gateway.Screening;
+
+namespace Nethical.Gateway.Hosting;
+
+/// <summary>Builds the gateway host. <c>Program</c> and the functional tests share it.</summary>
+public static class GatewayApplication
+{
+    /// <summary>Environment variable naming the folder of <c>appsettings*.json</c> files (default: <c>appsettings/</c> under the working directory).</summary>
+    public const string ConfigDirectoryVariable = "NETHICAL_CONFIG_DIR";
+
+    private const string EmbeddedDefaults = "Nethical.Gateway.appsettings.json";
+
+    /// <summary>
+    /// Creates the builder with the gateway's configuration: the embedded defaults, then <c>appsettings/appsettings.json</c>
+    /// and <c>appsettings/appsettings.{Environment}.json</c> (both optional, reloaded on change), environment variables and
+    /// the command line.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+        configuration.Sources.Clear();
+
+        var defaults = typeof(GatewayApplication).Assembly.GetManifestResourceStream(EmbeddedDefaults)
+            ?? throw new InvalidOperationException($"The embedded resource '{EmbeddedDefaults}' is missing from the gateway assembly.");
+        configuration.AddJsonStream(defaults);
+
+        var directory = Environment.GetEnvironmentVariable(ConfigDirectoryVariable)
+            ?? Path.Combine(builder.Environment.ContentRootPath, "appsettings");
+        configuration.AddJsonFile(Path.Combine(directory, "appsettings.json"), optional: true, reloadOnChange: true);
+        configuration.AddJsonFile(Path.Combine(directory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: true);
+        configuration.AddEnvironmentVariables();
+        configuration.AddCommandLine(args);
+
+        builder.Services.AddScreening();
+        builder.Services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
+        return builder;
+    }
+
+    /// <summary>Builds the application and maps the guard API, health check and proxy.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.MapGuardApi();
+        app.MapReverseProxy(static proxy =>
+        {
+            proxy.UseScreening();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+}

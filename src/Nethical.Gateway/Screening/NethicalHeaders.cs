@@ -1,0 +1,14 @@
+namespace Nethical.Gateway.Screening;
+
+/// <summary>The <c>x-nethical-*</c> headers the gateway sets. Incoming ones are removed: clients cannot forge them.</summary>
+public static class NethicalHeaders
+{
+    public const string Prefix = "x-nethical-";
+    public const string Verdict = "x-nethical-verdict";
+    public const string Score = "x-nethical-score";
+    public const string Reasons = "x-nethical-reasons";
+    public const string GuardMilliseconds = "x-nethical-guard-ms";
+
+    /// <summary>The verdict for a request that could not be screened and passed because its policy fails open.</summary>
+    public const string Unscreened = "unscreened";
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Nethical.Guard;
+using Nethical.Guard.Detectors.PromptInjection;
+using Nethical.Guard.Normalization;
+
+namespace Nethical.Gateway.Screening;
+
+/// <summary>Registers and plugs in prompt screening.</summary>
+public static class ScreeningExtensions
+{
+    /// <summary>Adds the screening engine and its options (section <c>Screening</c>).</summary>
+    public static IServiceCollection AddScreening(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ScreeningOptions>()
+            .BindConfiguration(ScreeningOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(static o => AllPoliciesValid(o), "Every screening policy needs a BlockThreshold in [0, 1].")
+            .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<TextNormalizer>();
+        services.TryAddSingleton<RuleBasedPromptInjectionDetector>();
+        services.TryAddSingleton(static sp => new PromptScreener(
+            sp.GetRequiredService<TextNormalizer>(),
+            sp.GetRequiredService<RuleBasedPromptInjectionDetector>(),
+            sp.GetRequiredService<IOptions<ScreeningOptions>>().Value.MaxJsonDepth));
+        services.TryAddSingleton<Diagnostics.ScreeningMetrics>();
+        services.TryAddSingleton<ScreeningMarker>();
+        return services;
+    }
+
+    /// <summary>Screens proxied requests. Call inside <c>MapReverseProxy</c>, before load balancing.</summary>
+    public static IReverseProxyApplicationBuilder UseScreening(this IReverseProxyApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.ApplicationServices.GetService<ScreeningMarker>() is null)
+        {
+            throw new InvalidOperationException(
+                "Unable to find the required services. Add them by calling 'services.AddScreening()' in the application startup code.");
+        }
+
+        builder.UseMiddleware<ScreeningMiddleware>();
+        return builder;
+    }
+
+    private static bool AllPoliciesValid(ScreeningOptions options)
+    {
+        foreach (var policy in options.Policies.Values)
+        {
+            if (policy is null || double.IsNaN(policy.BlockThreshold) || policy.BlockThreshold is < 0 or > 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Proves that <see cref="AddScreening"/> ran.</summary>
+    internal sealed class ScreeningMarker;
+}

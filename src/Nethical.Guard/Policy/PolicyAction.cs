@@ -1,0 +1,37 @@
+namespace Nethical.Guard.Policy;
+
+/// <summary>The outcome of a policy decision.</summary>
+public enum PolicyAction
+{
+    /// <summary>Forward, tagged <c>allow</c>.</summary>
+    Allow,
+
+    /// <summary>Forward, tagged <c>flagged</c>: it scored as an attack but the policy only monitors.</summary>
+    Flag,
+
+    /// <summary>Answer with a provider-shaped error; do not forward.</summary>
+    Block,
+}
+
+/// <summary>Applies a <see cref="ScreeningPolicy"/> to a score.</summary>
+public static class PolicyEvaluator
+{
+    public static PolicyAction Decide(ScreeningPolicy policy, double score)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (policy.Mode == PolicyMode.Off || score < policy.BlockThreshold)
+        {
+            return PolicyAction.Allow;
+        }
+
+        return policy.Mode == PolicyMode.Enforce ? PolicyAction.Block : PolicyAction.Flag;
+    }
+
+    /// <summary>The tag value for <c>x-nethical-verdict</c>.</summary>
+    public static string ToVerdict(this PolicyAction action) => action switch
+    {
+        PolicyAction.Allow => "allow",
+        PolicyAction.Flag => "flagged",
+        _ => "blocked",
+    };
+}
