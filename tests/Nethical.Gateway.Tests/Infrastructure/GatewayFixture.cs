@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Nethical.Gateway.Hosting;
+
+namespace Nethical.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// The real gateway on a loopback port in front of a <see cref="FakeLlmUpstream"/>, with the shipped routes pointed at
+/// the fake and a few extra routes for the other policies.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    private WebApplication? _gateway;
+
+    public FakeLlmUpstream Upstream { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public IServiceProvider Services => _gateway!.Services;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Upstream.StartAsync();
+        var upstream = Upstream.BaseAddress.ToString();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+            ["Screening:BodyReadTimeout"] = "00:00:01",
+            ["Screening:MaxBodyBytes"] = "1048576",
+            ["Screening:MaxDecodedBodyBytes"] = "4194304",
+            ["Screening:Policies:failopen:Mode"] = "Enforce",
+            ["Screening:Policies:failopen:OnUnscreenable"] = "Open",
+        };
+        foreach (var cluster in new[] { "openai", "anthropic", "gemini", "ollama" })
+        {
+            settings[$"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address"] = upstream;
+        }
+
+        AddRoute(settings, "openai-monitor", "/monitor", "openai", "monitor");
+        AddRoute(settings, "openai-failopen", "/failopen", "openai", "failopen");
+        AddRoute(settings, "openai-off", "/off", "openai", "off");
+
+        var builder = GatewayApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        _gateway = GatewayApplication.Build(builder);
+        await _gateway.StartAsync();
+
+        var address = _gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        Client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    private static void AddRoute(Dictionary<string, string?> settings, string id, string prefix, string format, string policy)
+    {
+        var route = $"ReverseProxy:Routes:{id}";
+        settings[$"{route}:ClusterId"] = "openai";
+        settings[$"{route}:Match:Path"] = prefix + "/{**catch-all}";
+        settings[$"{route}:Metadata:Nethical.Format"] = format;
+        settings[$"{route}:Metadata:Nethical.Policy"] = policy;
+        settings[$"{route}:Transforms:0:PathRemovePrefix"] = prefix;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        await Upstream.DisposeAsync();
+    }
+}
