@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Nethical.Guard.Benchmarks.ScreeningBenchmarks).Assembly).Run(args);
