@@ -233,7 +233,8 @@ internal sealed class CapturedBody : IDisposable
                 var read = decoder.Read(output, outputLength, output.Length - outputLength);
                 if (read == 0)
                 {
-                    return CaptureFailure.None;
+                    // Truncated input ends quietly rather than throwing; a compressed body that yields nothing is no body.
+                    return outputLength == 0 && input.Length > 0 ? CaptureFailure.CorruptEncoding : CaptureFailure.None;
                 }
 
                 outputLength += read;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Nethical.Gateway.Hosting;
 
 namespace Nethical.Gateway.Tests.Infrastructure;
@@ -23,6 +24,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
 
     public IServiceProvider Services => _gateway!.Services;
+
+    /// <summary>Every log record the gateway wrote.</summary>
+    public FakeLogCollector Logs => _gateway!.Services.GetFakeLogCollector();
 
     public async ValueTask InitializeAsync()
     {
@@ -49,6 +53,8 @@ public sealed class GatewayFixture : IAsyncLifetime
         var builder = GatewayApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        builder.Logging.AddFakeLogging();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         _gateway = GatewayApplication.Build(builder);
         await _gateway.StartAsync();
 
