@@ -29,7 +29,7 @@ public sealed class PromptScreener
 {
     private readonly TextNormalizer _normalizer;
     private readonly RuleBasedPromptInjectionDetector _tier1;
-    private readonly int _maxJsonDepth;
+    private readonly IPromptExtractor[] _extractors;
 
     public PromptScreener(TextNormalizer normalizer, RuleBasedPromptInjectionDetector tier1, int maxJsonDepth = 64)
     {
@@ -38,7 +38,12 @@ public sealed class PromptScreener
         ArgumentOutOfRangeException.ThrowIfLessThan(maxJsonDepth, 1);
         _normalizer = normalizer;
         _tier1 = tier1;
-        _maxJsonDepth = maxJsonDepth;
+        var formats = Enum.GetValues<ProviderFormat>();
+        _extractors = new IPromptExtractor[formats.Length];
+        foreach (var format in formats)
+        {
+            _extractors[(int)format] = PromptExtractors.Create(format, maxJsonDepth);
+        }
     }
 
     /// <summary>Screens a provider-format JSON body. Throws <see cref="PromptExtractionException"/> when it cannot be read.</summary>
@@ -46,7 +51,12 @@ public sealed class PromptScreener
     {
         var start = Stopwatch.GetTimestamp();
         var segments = new List<PromptSegment>(8);
-        PromptExtractors.For(format).Extract(utf8Json, segments);
+        if ((uint)format >= (uint)_extractors.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(format));
+        }
+
+        _extractors[(int)format].Extract(utf8Json, segments);
         return Detect(segments, start);
     }
 
