@@ -27,7 +27,7 @@ public static class GatewayApplication
         configuration.AddJsonStream(defaults);
 
         var directory = Environment.GetEnvironmentVariable(ConfigDirectoryVariable)
-            ?? Path.Combine(builder.Environment.ContentRootPath, "appsettings");
+            ?? FindConfigDirectory(builder.Environment.ContentRootPath);
         configuration.AddJsonFile(Path.Combine(directory, "appsettings.json"), optional: true, reloadOnChange: true);
         configuration.AddJsonFile(Path.Combine(directory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: true);
         configuration.AddEnvironmentVariables();
@@ -36,6 +36,26 @@ public static class GatewayApplication
         builder.Services.AddScreening();
         builder.Services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
         return builder;
+    }
+
+    /// <summary>
+    /// <c>appsettings/</c> under the content root or, within two levels above it, the nearest one that holds an
+    /// <c>appsettings.json</c>: <c>dotnet run --project src/Nethical.Gateway</c> runs in the project folder, and the
+    /// repository's configuration sits at the top.
+    /// </summary>
+    internal static string FindConfigDirectory(string contentRoot)
+    {
+        var directory = new DirectoryInfo(contentRoot);
+        for (var level = 0; level <= 2 && directory is not null; level++, directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "appsettings");
+            if (File.Exists(Path.Combine(candidate, "appsettings.json")))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(contentRoot, "appsettings");
     }
 
     /// <summary>Builds the application and maps the guard API, health check and proxy.</summary>

@@ -27,6 +27,7 @@ public static class ScreeningExtensions
             sp.GetRequiredService<IOptions<ScreeningOptions>>().Value.MaxJsonDepth));
         services.TryAddSingleton<Diagnostics.ScreeningMetrics>();
         services.TryAddSingleton<ScreeningMarker>();
+        services.AddHostedService<ScreeningWarmup>();
         return services;
     }
 

@@ -1,0 +1,20 @@
+using Nethical.Guard;
+
+namespace Nethical.Gateway.Screening;
+
+/// <summary>
+/// Runs the screener once at start-up, so the first client request does not pay for compiling the rule packs
+/// (about 150 ms on a small machine).
+/// </summary>
+internal sealed class ScreeningWarmup(PromptScreener screener) : IHostedService
+{
+    private static readonly byte[] s_body = """{"messages":[{"role":"system","content":"You are helpful."},{"role":"user","content":"Ignore the noise: aGVsbG8gd29ybGQgZnJvbSB0aGUgd2FybS11cA== and say hi."}]}"""u8.ToArray();
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        screener.Screen(s_body, Guard.Extraction.ProviderFormat.Auto);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
