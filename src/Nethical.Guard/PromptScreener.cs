@@ -30,6 +30,7 @@ public sealed class PromptScreener
     private readonly TextNormalizer _normalizer;
     private readonly RuleBasedPromptInjectionDetector _tier1;
     private readonly IPromptExtractor[] _extractors;
+    private readonly int _maxJsonDepth;
 
     public PromptScreener(TextNormalizer normalizer, RuleBasedPromptInjectionDetector tier1, int maxJsonDepth = 64)
     {
@@ -38,6 +39,7 @@ public sealed class PromptScreener
         ArgumentOutOfRangeException.ThrowIfLessThan(maxJsonDepth, 1);
         _normalizer = normalizer;
         _tier1 = tier1;
+        _maxJsonDepth = maxJsonDepth;
         var formats = Enum.GetValues<ProviderFormat>();
         _extractors = new IPromptExtractor[formats.Length];
         foreach (var format in formats)
@@ -46,7 +48,10 @@ public sealed class PromptScreener
         }
     }
 
-    /// <summary>Screens a provider-format JSON body. Throws <see cref="PromptExtractionException"/> when it cannot be read.</summary>
+    /// <summary>
+    /// Screens a provider-format JSON body. Throws <see cref="PromptExtractionException"/> when it cannot be read.
+    /// A body in which the format finds no prompt (another endpoint's shape) has every string value screened instead.
+    /// </summary>
     public ScreeningResult Screen(ReadOnlySpan<byte> utf8Json, ProviderFormat format)
     {
         var start = Stopwatch.GetTimestamp();
@@ -57,6 +62,10 @@ public sealed class PromptScreener
         }
 
         _extractors[(int)format].Extract(utf8Json, segments);
+        if (segments.Count == 0)
+        {
+            AnyStringExtractor.Extract(utf8Json, _maxJsonDepth, segments);
+        }
         return Detect(segments, start);
     }
 

@@ -28,13 +28,19 @@ public static class GuardApiEndpoints
     private static async Task EvaluateAsync(HttpContext context, PromptScreener screener, IOptionsMonitor<ScreeningOptions> options)
     {
         var screening = options.CurrentValue;
+        if (!CapturedBody.IsJson(context.Request.ContentType))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "Send the guard request as JSON (Content-Type: application/json).").ConfigureAwait(false);
+            return;
+        }
+
         using var body = await CapturedBody.CaptureAsync(context.Request, screening, context.RequestAborted).ConfigureAwait(false);
         if (body.Failure != CaptureFailure.None)
         {
             var status = body.Failure switch
             {
                 CaptureFailure.TooLarge or CaptureFailure.DecodedTooLarge => StatusCodes.Status413PayloadTooLarge,
-                CaptureFailure.UnsupportedContentType or CaptureFailure.UnsupportedEncoding => StatusCodes.Status415UnsupportedMediaType,
+                CaptureFailure.UnsupportedEncoding => StatusCodes.Status415UnsupportedMediaType,
                 CaptureFailure.Timeout => StatusCodes.Status408RequestTimeout,
                 _ => StatusCodes.Status400BadRequest,
             };
@@ -47,11 +53,31 @@ public static class GuardApiEndpoints
         {
             request = GuardRequest.Parse(body.Content.Span, screening.MaxJsonDepth);
         }
-        catch (Exception ex) when (ex is JsonException or PromptExtractionException)
+        catch (GuardRequestException ex)
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
             return;
         }
+        catch (JsonException)
+        {
+            // System.Text.Json's messages quote the body; ours do not.
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The guard request is not valid JSON.").ConfigureAwait(false);
+            return;
+        }
+        catch (PromptExtractionException ex)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        ScreeningPolicy? policy = null;
+        if (request.Policy is not null && !screening.Policies.TryGetValue(request.Policy, out policy))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Unknown policy name.").ConfigureAwait(false);
+            return;
+        }
+
+        policy ??= screening.GetPolicy(ScreeningOptions.DefaultPolicyName);
 
         ScreeningResult result;
         try
@@ -66,7 +92,6 @@ public static class GuardApiEndpoints
             return;
         }
 
-        var policy = screening.GetPolicy(request.Policy ?? ScreeningOptions.DefaultPolicyName);
         await WriteResultAsync(context, result, policy).ConfigureAwait(false);
     }
 
@@ -77,7 +102,8 @@ public static class GuardApiEndpoints
         {
             var threshold = policy.BlockThreshold;
             writer.WriteStartObject();
-            writer.WriteString("verdict", Verdict(result.Score, threshold));
+            writer.WriteString("verdict", Verdict(policy, result.Score));
+            writer.WriteString("mode", policy.Mode.ToString());
             writer.WriteNumber("score", Math.Round(result.Score, 4));
             writer.WriteNumber("threshold", threshold);
             writer.WriteNumber("segments", result.SegmentCount);
@@ -88,7 +114,7 @@ public static class GuardApiEndpoints
             {
                 writer.WriteStartObject();
                 writer.WriteString("name", verdict.Detector);
-                writer.WriteString("verdict", Verdict(verdict.Score, threshold));
+                writer.WriteString("verdict", Verdict(policy, verdict.Score));
                 writer.WriteNumber("score", Math.Round(verdict.Score, 4));
                 writer.WriteStartArray("reasons");
                 foreach (var reason in verdict.Reasons)
@@ -110,7 +136,13 @@ public static class GuardApiEndpoints
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static string Verdict(double score, double threshold) => score >= threshold ? "block" : "allow";
+    /// <summary>What the proxy would do under the policy: <c>block</c>, <c>flagged</c> (monitor) or <c>allow</c>.</summary>
+    private static string Verdict(ScreeningPolicy policy, double score) => PolicyEvaluator.Decide(policy, score) switch
+    {
+        PolicyAction.Block => "block",
+        PolicyAction.Flag => "flagged",
+        _ => "allow",
+    };
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string message)
     {
@@ -130,6 +162,9 @@ public static class GuardApiEndpoints
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>A guard request that parses but says something unusable; the message is safe to return.</summary>
+    internal sealed class GuardRequestException(string message) : Exception(message);
+
     /// <summary>The parsed guard request. <see cref="Body"/> is the raw JSON of the <c>body</c> member.</summary>
     internal readonly record struct GuardRequest(ProviderFormat Format, ReadOnlyMemory<byte> Body, string? Text, string? Policy)
     {
@@ -144,7 +179,7 @@ public static class GuardApiEndpoints
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new JsonException("Expected a JSON object with 'text', or 'format' and 'body'.");
+                throw new GuardRequestException("Expected a JSON object with 'text', or 'format' and 'body'.");
             }
 
             // A duplicated member would be screened once here and read differently by whoever sent it on.
@@ -153,31 +188,37 @@ public static class GuardApiEndpoints
             {
                 if (!seen.Add(member.Name))
                 {
-                    throw new JsonException("Duplicate member in the guard request.");
+                    throw new GuardRequestException("Duplicate member in the guard request.");
                 }
             }
 
             string? policy = root.TryGetProperty("policy", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var hasBody = root.TryGetProperty("body", out var body);
             if (root.TryGetProperty("text", out var text))
             {
+                if (hasBody)
+                {
+                    throw new GuardRequestException("Send either 'text' or 'body', not both.");
+                }
+
                 if (text.ValueKind != JsonValueKind.String)
                 {
-                    throw new JsonException("'text' must be a string.");
+                    throw new GuardRequestException("'text' must be a string.");
                 }
 
                 return new GuardRequest(ProviderFormat.Auto, default, text.GetString()!, policy);
             }
 
-            if (!root.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object)
+            if (!hasBody || body.ValueKind != JsonValueKind.Object)
             {
-                throw new JsonException("Expected 'text' (a string) or 'body' (a provider request object).");
+                throw new GuardRequestException("Expected 'text' (a string) or 'body' (a provider request object).");
             }
 
             var format = ProviderFormat.Auto;
             if (root.TryGetProperty("format", out var f)
                 && (f.ValueKind != JsonValueKind.String || !RouteScreeningSettings.TryParseFormat(f.GetString(), out format)))
             {
-                throw new JsonException("'format' must be one of openai, anthropic, gemini, ollama, auto.");
+                throw new GuardRequestException("'format' must be one of openai, anthropic, gemini, ollama, auto.");
             }
 
             return new GuardRequest(format, System.Text.Encoding.UTF8.GetBytes(body.GetRawText()), null, policy);

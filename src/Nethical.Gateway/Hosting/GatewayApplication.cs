@@ -34,7 +34,9 @@ public static class GatewayApplication
         configuration.AddCommandLine(args);
 
         builder.Services.AddScreening();
-        builder.Services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddTransforms(ScreeningResponseTransform.Add);
         return builder;
     }
 

@@ -10,7 +10,6 @@ internal enum CaptureFailure
     None,
     TooLarge,
     DecodedTooLarge,
-    UnsupportedContentType,
     UnsupportedEncoding,
     CorruptEncoding,
     Timeout,
@@ -22,6 +21,8 @@ internal enum CaptureFailure
 /// </summary>
 internal sealed class CapturedBody : IDisposable
 {
+    private const int InitialBufferBytes = 64 * 1024;
+
     private byte[]? _raw;
     private int _rawLength;
     private byte[]? _decoded;
@@ -49,23 +50,21 @@ internal sealed class CapturedBody : IDisposable
     {
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Cleared: the pool is shared, and these bytes are prompts.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             buffer = null;
         }
     }
 
-    /// <summary>Reads and decodes the request body within the limits in <paramref name="options"/>.</summary>
+    /// <summary>
+    /// Reads and decodes the request body within the limits in <paramref name="options"/>. The content type is the
+    /// caller's to check (<see cref="IsJson"/>): a fail-open route still screens a mislabelled JSON body.
+    /// </summary>
     public static async Task<CapturedBody> CaptureAsync(HttpRequest request, ScreeningOptions options, CancellationToken cancellationToken)
     {
         var body = new CapturedBody();
         try
         {
-            if (!IsJson(request.ContentType))
-            {
-                body.Failure = CaptureFailure.UnsupportedContentType;
-                return body;
-            }
-
             if (request.ContentLength > options.MaxBodyBytes)
             {
                 body.Failure = CaptureFailure.TooLarge;
@@ -90,7 +89,9 @@ internal sealed class CapturedBody : IDisposable
     private async Task<bool> ReadAsync(HttpRequest request, ScreeningOptions options, CancellationToken cancellationToken)
     {
         var max = (int)Math.Min(options.MaxBodyBytes, Array.MaxLength - 1);
-        var initial = request.ContentLength is long length ? (int)length + 1 : 16 * 1024;
+        // Content-Length is a claim, not bytes: trust it only up to a small first buffer, then grow as data arrives,
+        // so a header alone cannot make the gateway hold megabytes.
+        var initial = request.ContentLength is long length ? (int)Math.Min(length + 1, InitialBufferBytes) : 16 * 1024;
         _raw = ArrayPool<byte>.Shared.Rent(Math.Min(initial, max + 1));
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -169,7 +170,7 @@ internal sealed class CapturedBody : IDisposable
             }
 
             var input = Content;
-            var output = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(input.Length * 4, 4096), max + 1));
+            var output = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Clamp(input.Length * 4, 4096, InitialBufferBytes), max + 1));
             var outputLength = 0;
             try
             {
@@ -184,13 +185,13 @@ internal sealed class CapturedBody : IDisposable
                 if (result != CaptureFailure.None)
                 {
                     Failure = result;
-                    ArrayPool<byte>.Shared.Return(output);
+                    ArrayPool<byte>.Shared.Return(output, clearArray: true);
                     return;
                 }
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(output);
+                ArrayPool<byte>.Shared.Return(output, clearArray: true);
                 throw;
             }
 
@@ -244,8 +245,9 @@ internal sealed class CapturedBody : IDisposable
                 }
             }
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
         {
+            // GZip and Deflate throw InvalidDataException; Brotli throws InvalidOperationException.
             return CaptureFailure.CorruptEncoding;
         }
     }
@@ -255,7 +257,7 @@ internal sealed class CapturedBody : IDisposable
         var size = (int)Math.Min((long)buffer.Length * 2, limit);
         var larger = ArrayPool<byte>.Shared.Rent(Math.Max(size, buffer.Length + 1));
         buffer.AsSpan(0, used).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
+        ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         buffer = larger;
     }
 
@@ -267,7 +269,7 @@ internal sealed class CapturedBody : IDisposable
             return false;
         }
 
-        var charset = mediaType.Charset;
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
         if (charset.HasValue
             && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
             && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))

@@ -16,6 +16,11 @@ internal sealed record RouteScreeningSettings(string RouteId, ProviderFormat For
     // RouteConfig instances are immutable and replaced on reload, so the parsed settings live as long as the config does.
     private static readonly ConditionalWeakTable<RouteConfig, RouteScreeningSettings> s_cache = new();
 
+    private int _unknownPolicyLogged;
+
+    /// <summary>True the first time it is called for this route configuration: an unknown policy is logged once, not per request.</summary>
+    public bool TryMarkUnknownPolicyLogged() => Interlocked.Exchange(ref _unknownPolicyLogged, 1) == 0;
+
     public static RouteScreeningSettings For(RouteConfig route)
         => s_cache.GetValue(route, static r => Parse(r));
 

@@ -21,6 +21,7 @@ internal sealed class ScreeningMiddleware
     private readonly IOptionsMonitor<ScreeningOptions> _options;
     private readonly ScreeningMetrics _metrics;
     private readonly ILogger _logger;
+    private ScreeningOptions _lastValidOptions;
 
     public ScreeningMiddleware(
         RequestDelegate next,
@@ -34,27 +35,40 @@ internal sealed class ScreeningMiddleware
         _options = options;
         _metrics = metrics;
         _logger = logger;
+        _lastValidOptions = options.CurrentValue;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
         // Before anything else, on every route: only the gateway speaks x-nethical-*.
-        RemoveForgedHeaders(context.Request.Headers);
+        ScreeningTags.RemoveForged(context.Request.Headers);
 
-        var route = context.GetReverseProxyFeature().Route;
-        var settings = RouteScreeningSettings.For(route.Config);
-        var options = _options.CurrentValue;
+        var settings = RouteScreeningSettings.For(context.GetReverseProxyFeature().Route.Config);
+        var options = CurrentOptions();
         var policy = ResolvePolicy(options, settings);
         if (policy.Mode == PolicyMode.Off)
         {
             return _next(context);
         }
 
+        if (IsUpgrade(context))
+        {
+            // What flows over a WebSocket (realtime and live APIs) is never seen here: refuse rather than wave it through.
+            return RefuseAsync(context, settings, policy, options, StatusCodes.Status400BadRequest, "upgrade_not_screened",
+                "Nethical Gateway does not screen WebSocket or other upgraded connections on this route.", failOpenAllowed: false);
+        }
+
         if (!HasBody(context.Request))
         {
             // Nothing the model could read: pass, tagged as screened and clean.
-            SetTags(context, PolicyAction.Allow.ToVerdict(), score: 0, reasons: null, TimeSpan.Zero);
+            Tag(context, new ScreeningTags(PolicyAction.Allow.ToVerdict(), 0, null, TimeSpan.Zero, options.ExposeReasonsToClients));
             return _next(context);
+        }
+
+        if (policy.OnUnscreenable == FailureMode.Closed && !CapturedBody.IsJson(context.Request.ContentType))
+        {
+            return RefuseAsync(context, settings, policy, options, StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type",
+                "Nethical Gateway screens JSON request bodies in UTF-8 only (Content-Type: application/json).", failOpenAllowed: false);
         }
 
         return InvokeCore(context, settings, policy, options);
@@ -63,61 +77,101 @@ internal sealed class ScreeningMiddleware
     private async Task InvokeCore(HttpContext context, RouteScreeningSettings settings, ScreeningPolicy policy, ScreeningOptions options)
     {
         var start = Stopwatch.GetTimestamp();
-        using var activity = GatewayDiagnostics.ActivitySource.StartActivity("nethical.screening");
+        var activity = GatewayDiagnostics.ActivitySource.StartActivity("nethical.screening");
         activity?.SetTag("nethical.route", settings.RouteId);
-
-        CapturedBody body;
         try
         {
-            body = await CapturedBody.CaptureAsync(context.Request, options, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel's own limits (minimum data rate, maximum body size) ended the read.
-            await RefuseAsync(context, settings, policy, ex.StatusCode, "bad_request_body", "The request body could not be read.", failOpenAllowed: false).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.RegisterForDispose(body);
-        if (body.Failure != CaptureFailure.None)
-        {
-            var (status, code, message, failOpenAllowed) = Describe(body.Failure);
-            if (failOpenAllowed && body.Raw.Length > 0)
+            CapturedBody body;
+            try
             {
-                context.Request.Body = body.CreateReplayStream();
+                body = await CapturedBody.CaptureAsync(context.Request, options, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException or BadHttpRequestException)
+            {
+                // The client went away: there is no one to answer.
+                return;
+            }
+            catch (BadHttpRequestException ex)
+            {
+                // Kestrel's own limits (minimum data rate, maximum body size) ended the read.
+                await RefuseAsync(context, settings, policy, options, ex.StatusCode, "bad_request_body", "The request body could not be read.", failOpenAllowed: false).ConfigureAwait(false);
+                return;
             }
 
-            await RefuseAsync(context, settings, policy, status, code, message, failOpenAllowed).ConfigureAwait(false);
-            return;
+            context.Response.RegisterForDispose(body);
+            context.Request.Body = body.CreateReplayStream();
+
+            // Under a fail-open policy, a body that claims another content type or an encoding we cannot undo is still
+            // screened as it stands when it parses as JSON: many servers ignore those headers and read the JSON anyway.
+            var contentTypeOk = CapturedBody.IsJson(context.Request.ContentType);
+            if (body.Failure != CaptureFailure.None || !contentTypeOk)
+            {
+                var (status, code, message, failOpenAllowed) = body.Failure == CaptureFailure.None
+                    ? (StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", "Nethical Gateway screens JSON request bodies in UTF-8 only (Content-Type: application/json).", true)
+                    : Describe(body.Failure);
+                if (!failOpenAllowed || policy.OnUnscreenable == FailureMode.Closed || !TryScreen(body.Raw.Span, settings.Format, out var asSent))
+                {
+                    activity?.Stop();
+                    await RefuseAsync(context, settings, policy, options, status, code, message, failOpenAllowed).ConfigureAwait(false);
+                    return;
+                }
+
+                await DecideAsync(context, settings, policy, options, body, asSent, start, activity).ConfigureAwait(false);
+                return;
+            }
+
+            ScreeningResult result;
+            try
+            {
+                result = _screener.Screen(body.Content.Span, settings.Format);
+            }
+            catch (PromptExtractionException ex)
+            {
+                activity?.Stop();
+                var code = ex.Error switch
+                {
+                    ExtractionError.InvalidUtf8 => "invalid_utf8",
+                    ExtractionError.TooDeep => "json_too_deep",
+                    ExtractionError.UnexpectedShape => "unexpected_request_shape",
+                    _ => "invalid_json",
+                };
+                await RefuseAsync(context, settings, policy, options, StatusCodes.Status400BadRequest, code, "Nethical Gateway could not screen this request: " + ex.Message, failOpenAllowed: true).ConfigureAwait(false);
+                return;
+            }
+
+            await DecideAsync(context, settings, policy, options, body, result, start, activity).ConfigureAwait(false);
         }
+        finally
+        {
+            activity?.Dispose();
+        }
+    }
 
-        context.Request.Body = body.CreateReplayStream();
-
-        ScreeningResult result;
+    private bool TryScreen(ReadOnlySpan<byte> json, ProviderFormat format, out ScreeningResult result)
+    {
         try
         {
-            result = _screener.Screen(body.Content.Span, settings.Format);
+            result = _screener.Screen(json, format);
+            return true;
         }
-        catch (PromptExtractionException ex)
+        catch (PromptExtractionException)
         {
-            var (code, status) = ex.Error switch
-            {
-                ExtractionError.InvalidUtf8 => ("invalid_utf8", StatusCodes.Status400BadRequest),
-                ExtractionError.TooDeep => ("json_too_deep", StatusCodes.Status400BadRequest),
-                ExtractionError.UnexpectedShape => ("unexpected_request_shape", StatusCodes.Status400BadRequest),
-                _ => ("invalid_json", StatusCodes.Status400BadRequest),
-            };
-            await RefuseAsync(context, settings, policy, status, code, "Nethical Gateway could not screen this request: " + ex.Message, failOpenAllowed: true).ConfigureAwait(false);
-            return;
+            result = null!;
+            return false;
         }
+    }
 
+    private async Task DecideAsync(HttpContext context, RouteScreeningSettings settings, ScreeningPolicy policy, ScreeningOptions options, CapturedBody body, ScreeningResult result, long start, Activity? activity)
+    {
         var action = PolicyEvaluator.Decide(policy, result.Score);
         var verdict = action.ToVerdict();
         var reasons = JoinReasons(result.Reasons);
         activity?.SetTag("nethical.verdict", verdict);
         activity?.SetTag("nethical.score", result.Score);
+        activity?.Stop();
         _metrics.Screened(settings.RouteId, verdict, Stopwatch.GetElapsedTime(start));
 
+        var tags = new ScreeningTags(verdict, result.Score, reasons, result.Elapsed, options.ExposeReasonsToClients);
         if (action == PolicyAction.Block)
         {
             if (_logger.IsEnabled(LogLevel.Warning))
@@ -125,10 +179,10 @@ internal sealed class ScreeningMiddleware
                 Log.RequestBlocked(_logger, settings.RouteId, result.Score, reasons, GatewayDiagnostics.Fingerprint(body.Content.Span), body.Content.Length);
             }
 
-            SetResponseTags(context.Response.Headers, verdict, result.Score, reasons, result.Elapsed);
-            var message = string.Create(
-                CultureInfo.InvariantCulture,
-                $"Request blocked by Nethical Gateway: possible prompt injection (score {result.Score:F2}; rules: {reasons}).");
+            tags.WriteTo(context.Response.Headers);
+            var message = options.ExposeReasonsToClients
+                ? string.Create(CultureInfo.InvariantCulture, $"Request blocked by Nethical Gateway: possible prompt injection (score {result.Score:F2}; rules: {reasons}).")
+                : "Request blocked by Nethical Gateway: possible prompt injection.";
             await ProviderErrorWriter.WriteAsync(context, settings.Format, StatusCodes.Status400BadRequest, ProviderErrorWriter.PromptInjectionCode, message).ConfigureAwait(false);
             return;
         }
@@ -146,25 +200,23 @@ internal sealed class ScreeningMiddleware
             Log.RequestScreened(_logger, settings.RouteId, verdict, result.Score, result.SegmentCount, result.Elapsed.TotalMilliseconds);
         }
 
-        SetTags(context, verdict, result.Score, reasons, result.Elapsed);
+        Tag(context, tags);
         await _next(context).ConfigureAwait(false);
     }
 
-    private async Task RefuseAsync(HttpContext context, RouteScreeningSettings settings, ScreeningPolicy policy, int status, string code, string message, bool failOpenAllowed)
+    private Task RefuseAsync(HttpContext context, RouteScreeningSettings settings, ScreeningPolicy policy, ScreeningOptions options, int status, string code, string message, bool failOpenAllowed)
     {
         Log.RequestUnscreenable(_logger, settings.RouteId, code, policy.OnUnscreenable);
         if (failOpenAllowed && policy.OnUnscreenable == FailureMode.Open)
         {
             _metrics.Unscreenable(settings.RouteId, code, NethicalHeaders.Unscreened);
-            SetTags(context, NethicalHeaders.Unscreened, score: null, code, TimeSpan.Zero);
-            await _next(context).ConfigureAwait(false);
-            return;
+            Tag(context, new ScreeningTags(NethicalHeaders.Unscreened, null, code, TimeSpan.Zero, exposeReasons: true));
+            return _next(context);
         }
 
         _metrics.Unscreenable(settings.RouteId, code, "refused");
-        context.Response.Headers[NethicalHeaders.Verdict] = "refused";
-        context.Response.Headers[NethicalHeaders.Reasons] = code;
-        await ProviderErrorWriter.WriteAsync(context, settings.Format, status, code, message).ConfigureAwait(false);
+        new ScreeningTags("refused", null, code, TimeSpan.Zero, exposeReasons: true).WriteTo(context.Response.Headers);
+        return ProviderErrorWriter.WriteAsync(context, settings.Format, status, code, message);
     }
 
     private static (int Status, string Code, string Message, bool FailOpenAllowed) Describe(CaptureFailure failure) => failure switch
@@ -173,10 +225,23 @@ internal sealed class ScreeningMiddleware
         CaptureFailure.TooLarge => (StatusCodes.Status413PayloadTooLarge, "request_too_large", "The request body is larger than Nethical Gateway screens.", false),
         CaptureFailure.DecodedTooLarge => (StatusCodes.Status413PayloadTooLarge, "decoded_body_too_large", "The request body decompresses to more than Nethical Gateway screens.", false),
         CaptureFailure.Timeout => (StatusCodes.Status408RequestTimeout, "request_timeout", "The request body took too long to arrive.", false),
-        CaptureFailure.UnsupportedContentType => (StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", "Nethical Gateway screens JSON request bodies in UTF-8 only (Content-Type: application/json).", true),
         CaptureFailure.UnsupportedEncoding => (StatusCodes.Status415UnsupportedMediaType, "unsupported_content_encoding", "Nethical Gateway accepts request bodies with Content-Encoding gzip, br, deflate or none.", true),
         _ => (StatusCodes.Status400BadRequest, "invalid_content_encoding", "The request body does not decode with its Content-Encoding.", true),
     };
+
+    /// <summary>The current options, or the last valid ones when a live reload brought invalid values.</summary>
+    private ScreeningOptions CurrentOptions()
+    {
+        try
+        {
+            return _lastValidOptions = _options.CurrentValue;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Log.InvalidOptionsReload(_logger, ex.Message);
+            return _lastValidOptions;
+        }
+    }
 
     private ScreeningPolicy ResolvePolicy(ScreeningOptions options, RouteScreeningSettings settings)
     {
@@ -185,9 +250,17 @@ internal sealed class ScreeningMiddleware
             return policy;
         }
 
-        Log.UnknownPolicy(_logger, settings.RouteId, settings.PolicyName);
+        if (settings.TryMarkUnknownPolicyLogged())
+        {
+            Log.UnknownPolicy(_logger, settings.RouteId, settings.PolicyName);
+        }
+
         return options.GetPolicy(ScreeningOptions.DefaultPolicyName);
     }
+
+    private static bool IsUpgrade(HttpContext context)
+        => context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+            || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
 
     private static bool HasBody(HttpRequest request)
     {
@@ -200,61 +273,13 @@ internal sealed class ScreeningMiddleware
         return request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
     }
 
-    private static void RemoveForgedHeaders(IHeaderDictionary headers)
+    private static void Tag(HttpContext context, ScreeningTags tags)
     {
-        List<string>? forged = null;
-        foreach (var header in headers)
-        {
-            if (header.Key.StartsWith(NethicalHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                (forged ??= []).Add(header.Key);
-            }
-        }
+        tags.WriteToRequest(context.Request.Headers);
 
-        if (forged is not null)
-        {
-            foreach (var key in forged)
-            {
-                headers.Remove(key);
-            }
-        }
+        // The response transform writes them back after YARP has copied the upstream's headers.
+        context.Features.Set(tags);
     }
-
-    private static void SetTags(HttpContext context, string verdict, double? score, string? reasons, TimeSpan elapsed)
-    {
-        var request = context.Request.Headers;
-        request[NethicalHeaders.Verdict] = verdict;
-        if (score is double value)
-        {
-            request[NethicalHeaders.Score] = value.ToString("F3", CultureInfo.InvariantCulture);
-        }
-
-        if (!string.IsNullOrEmpty(reasons))
-        {
-            request[NethicalHeaders.Reasons] = reasons;
-        }
-
-        request[NethicalHeaders.GuardMilliseconds] = FormatMilliseconds(elapsed);
-        SetResponseTags(context.Response.Headers, verdict, score, reasons, elapsed);
-    }
-
-    private static void SetResponseTags(IHeaderDictionary response, string verdict, double? score, string? reasons, TimeSpan elapsed)
-    {
-        response[NethicalHeaders.Verdict] = verdict;
-        if (score is double value)
-        {
-            response[NethicalHeaders.Score] = value.ToString("F3", CultureInfo.InvariantCulture);
-        }
-
-        if (!string.IsNullOrEmpty(reasons))
-        {
-            response[NethicalHeaders.Reasons] = reasons;
-        }
-
-        response[NethicalHeaders.GuardMilliseconds] = FormatMilliseconds(elapsed);
-    }
-
-    private static string FormatMilliseconds(TimeSpan elapsed) => elapsed.TotalMilliseconds.ToString("F3", CultureInfo.InvariantCulture);
 
     private static string JoinReasons(IReadOnlyList<string> reasons)
         => reasons.Count switch

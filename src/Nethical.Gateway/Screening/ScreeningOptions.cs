@@ -27,6 +27,12 @@ public sealed class ScreeningOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan BodyReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether clients see the ids of the rules that matched (in the block message and <c>x-nethical-reasons</c>).
+    /// The upstream always gets them. Turn off to give probing attackers less to iterate on.
+    /// </summary>
+    public bool ExposeReasonsToClients { get; set; } = true;
+
     /// <summary>Named policies; routes pick one with the <c>Nethical.Policy</c> metadata key.</summary>
     public Dictionary<string, ScreeningPolicy> Policies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
