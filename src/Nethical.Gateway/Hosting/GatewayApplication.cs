@@ -1,4 +1,8 @@
+using Nethical.Gateway.Diagnostics;
 using Nethical.Gateway.GuardApi;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Nethical.Gateway.Screening;
 
 namespace Nethical.Gateway.Hosting;
@@ -34,10 +38,32 @@ public static class GatewayApplication
         configuration.AddCommandLine(args);
 
         builder.Services.AddScreening();
+        AddTelemetryExport(builder);
         builder.Services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransforms(ScreeningResponseTransform.Add);
         return builder;
+    }
+
+    /// <summary>
+    /// Exports the <c>Nethical.Gateway</c> meter and activity source (and YARP's and ASP.NET Core's) over OTLP when the
+    /// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> setting names a collector; without it nothing is exported.
+    /// </summary>
+    private static void AddTelemetryExport(WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(static resource => resource.AddService("nethical-gateway"))
+            .WithMetrics(static metrics => metrics
+                .AddMeter(GatewayDiagnostics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddOtlpExporter())
+            .WithTracing(static tracing => tracing
+                .AddSource(GatewayDiagnostics.MeterName, "Yarp.ReverseProxy")
+                .AddOtlpExporter());
     }
 
     /// <summary>
