@@ -1,11 +1,248 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Nethical.Guard.Normalization;
 
 namespace Nethical.Guard.Detectors.PromptInjection;
 
 /// <summary>Tier 1: compiled rule packs over normalised text.</summary>
+/// <remarks>
+/// Immutable and thread-safe (register as a singleton). Each pack runs only on segments that contain one of its trigger
+/// words, and each rule only where one of its anchors occurs. The score combines
+/// the weights of the distinct rule ids that matched in any segment as <c>1 - Π(1 - w)</c>; derived (decoded) segments
+/// count like originals, and a hit inside one adds <see cref="EncodedReason"/> (or <see cref="LetterSpacingReason"/>).
+/// Work is bounded: every pattern has a match timeout, and once a request has used its time budget the remaining rules
+/// are skipped. Either way the verdict carries <see cref="TimeoutReason"/>, weighted to reach the default block threshold
+/// on its own, so padding a prompt to exhaust the budget does not let the rest of it through unexamined.
+/// </remarks>
 public sealed class RuleBasedPromptInjectionDetector
 {
     public const string DetectorName = "prompt_injection.tier1";
 
-    public DetectorVerdict Evaluate(IReadOnlyList<NormalizedSegment> segments) => throw new NotImplementedException();
+    /// <summary>A rule matched inside a base64, hex or percent-encoded run.</summary>
+    public const string EncodedReason = "pi.obfuscation.encoded";
+
+    /// <summary>A rule matched only once letter-spaced words were joined.</summary>
+    public const string LetterSpacingReason = "pi.obfuscation.letter_spacing";
+
+    /// <summary>A rule ran out of time on this input.</summary>
+    public const string TimeoutReason = "pi.tier1.timeout";
+
+    internal const double EncodedWeight = 0.15;
+    internal const double LetterSpacingWeight = 0.15;
+    internal const double TimeoutWeight = 0.5;
+
+    private const byte NotMatched = 0;
+    private const byte Matched = 1;
+
+    /// <summary>Default time budget for one <see cref="Evaluate"/> call, before <see cref="DefaultBudgetPerMegabyte"/>.</summary>
+    public static readonly TimeSpan DefaultBudget = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Default extra budget per million characters of normalised text, so large legitimate documents finish.</summary>
+    public static readonly TimeSpan DefaultBudgetPerMegabyte = TimeSpan.FromMilliseconds(250);
+
+    private readonly long _budgetTicks;
+    private readonly long _budgetTicksPerMegabyte;
+
+    public RuleBasedPromptInjectionDetector()
+        : this(DefaultBudget, DefaultBudgetPerMegabyte)
+    {
+    }
+
+    /// <param name="budget">Time after which the remaining rules of a request are skipped.</param>
+    /// <param name="budgetPerMegabyte">Added to <paramref name="budget"/> per million characters of normalised text.</param>
+    public RuleBasedPromptInjectionDetector(TimeSpan budget, TimeSpan budgetPerMegabyte)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(budgetPerMegabyte, TimeSpan.Zero);
+        _budgetTicks = (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        _budgetTicksPerMegabyte = (long)(budgetPerMegabyte.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    public DetectorVerdict Evaluate(IReadOnlyList<NormalizedSegment> segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        long started = Stopwatch.GetTimestamp();
+        long characters = 0;
+        for (int s = 0; s < segments.Count; s++)
+        {
+            characters += segments[s].Text?.Length ?? 0;
+        }
+
+        long deadline = started + _budgetTicks + (_budgetTicksPerMegabyte * characters / 1_000_000);
+
+        IReadOnlyList<RulePack> packs = RulePacks.All;
+        Span<byte> state = RulePacks.RuleCount <= 512 ? stackalloc byte[RulePacks.RuleCount] : new byte[RulePacks.RuleCount];
+        state.Clear();
+        bool encodedHit = false;
+        bool spacingHit = false;
+        bool timedOut = false;
+        int matchedCount = 0;
+
+        int segmentCount = segments.Count;
+        for (int s = 0; s < segmentCount && !timedOut; s++)
+        {
+            NormalizedSegment segment = segments[s];
+            string text = segment.Text;
+            if (string.IsNullOrEmpty(text))
+            {
+                continue;
+            }
+
+            string? encoding = segment.Segment.Encoding;
+            bool spacing = string.Equals(encoding, DerivedEncodings.LetterSpacing, StringComparison.Ordinal);
+            bool encoded = encoding is not null && !spacing;
+
+            // A derived segment is evaluated even for rules already matched, until it has shown the obfuscation once.
+            bool rerunMatched = (encoded && !encodedHit) || (spacing && !spacingHit);
+
+            int triggered = RulePacks.TriggeredPacks(text, segment.Segment.Source);
+            int offset = 0;
+            for (int p = 0; p < packs.Count && !timedOut; p++)
+            {
+                RulePack pack = packs[p];
+                PromptInjectionRule[] rules = pack.Rules;
+                if ((triggered & (1 << p)) == 0)
+                {
+                    offset += rules.Length;
+                    continue;
+                }
+
+                for (int r = 0; r < rules.Length; r++)
+                {
+                    int index = offset + r;
+                    PromptInjectionRule rule = rules[r];
+                    if ((state[index] == Matched && !rerunMatched) || !rule.AppliesTo(segment.Segment.Source) || !rule.MayMatch(text))
+                    {
+                        continue;
+                    }
+
+                    if (Stopwatch.GetTimestamp() > deadline)
+                    {
+                        timedOut = true;
+                        break;
+                    }
+
+                    bool isMatch;
+                    try
+                    {
+                        isMatch = rule.IsMatch(text);
+                    }
+                    catch (RegexMatchTimeoutException)
+                    {
+                        timedOut = true;
+                        break;
+                    }
+
+                    if (!isMatch)
+                    {
+                        continue;
+                    }
+
+                    if (state[index] == NotMatched)
+                    {
+                        state[index] = Matched;
+                        matchedCount++;
+                    }
+
+                    if (encoded)
+                    {
+                        encodedHit = true;
+                    }
+                    else if (spacing)
+                    {
+                        spacingHit = true;
+                    }
+
+                    rerunMatched = (encoded && !encodedHit) || (spacing && !spacingHit);
+                }
+
+                offset += rules.Length;
+            }
+        }
+
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        if (matchedCount == 0 && !timedOut)
+        {
+            return new DetectorVerdict(DetectorName, 0, DetectorVerdict.NoReasons, elapsed);
+        }
+
+        return BuildVerdict(state, matchedCount, encodedHit, spacingHit, timedOut, started);
+    }
+
+    private static DetectorVerdict BuildVerdict(ReadOnlySpan<byte> state, int matchedCount, bool encodedHit, bool spacingHit, bool timedOut, long started)
+    {
+        // Distinct ids with the highest weight any of their rules carries.
+        string[] ids = new string[matchedCount + 3];
+        double[] weights = new double[matchedCount + 3];
+        int count = 0;
+        int index = 0;
+        foreach (RulePack pack in RulePacks.All)
+        {
+            foreach (PromptInjectionRule rule in pack.Rules)
+            {
+                if (state[index++] == Matched)
+                {
+                    count = AddReason(ids, weights, count, rule.Id, rule.Weight);
+                }
+            }
+        }
+
+        if (encodedHit)
+        {
+            count = AddReason(ids, weights, count, EncodedReason, EncodedWeight);
+        }
+
+        if (spacingHit)
+        {
+            count = AddReason(ids, weights, count, LetterSpacingReason, LetterSpacingWeight);
+        }
+
+        if (timedOut)
+        {
+            count = AddReason(ids, weights, count, TimeoutReason, TimeoutWeight);
+        }
+
+        // Highest weight first; insertion sort keeps rule order among equal weights.
+        for (int i = 1; i < count; i++)
+        {
+            string id = ids[i];
+            double weight = weights[i];
+            int j = i - 1;
+            while (j >= 0 && weights[j] < weight)
+            {
+                ids[j + 1] = ids[j];
+                weights[j + 1] = weights[j];
+                j--;
+            }
+
+            ids[j + 1] = id;
+            weights[j + 1] = weight;
+        }
+
+        double clean = 1.0;
+        for (int i = 0; i < count; i++)
+        {
+            clean *= 1.0 - weights[i];
+        }
+
+        string[] reasons = count == ids.Length ? ids : ids[..count];
+        double score = Math.Clamp(1.0 - clean, 0.0, 1.0);
+        return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(started));
+    }
+
+    private static int AddReason(string[] ids, double[] weights, int count, string id, double weight)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (string.Equals(ids[i], id, StringComparison.Ordinal))
+            {
+                weights[i] = Math.Max(weights[i], weight);
+                return count;
+            }
+        }
+
+        ids[count] = id;
+        weights[count] = weight;
+        return count + 1;
+    }
 }
