@@ -27,6 +27,7 @@ public class ScreeningBenchmarks
 
     private byte[] _body = [];
     private PromptScreener _screener = null!;
+    private readonly TextNormalizer _normalizer = new();
 
     [Params(1024, 32 * 1024)]
     public int BodyBytes { get; set; }
@@ -72,6 +73,16 @@ public class ScreeningBenchmarks
 
     [Benchmark]
     public double ExtractNormalizeTier1() => _screener.Screen(_body, ProviderFormat.OpenAi).Score;
+
+    [Benchmark]
+    public int ExtractNormalize()
+    {
+        var segments = new List<PromptSegment>(16);
+        PromptExtractors.For(ProviderFormat.OpenAi).Extract(_body, segments);
+        var normalized = new List<NormalizedSegment>(segments.Count + 4);
+        _normalizer.Normalize(segments, normalized);
+        return normalized.Count;
+    }
 
     [Benchmark]
     public int ExtractOnly()
