@@ -30,7 +30,7 @@ public sealed class PromptScreener
     private readonly TextNormalizer _normalizer;
     private readonly RuleBasedPromptInjectionDetector _tier1;
     private readonly IPromptExtractor[] _extractors;
-    private readonly int _maxJsonDepth;
+    private readonly AnyStringExtractor _fallback;
 
     public PromptScreener(TextNormalizer normalizer, RuleBasedPromptInjectionDetector tier1, int maxJsonDepth = 64)
     {
@@ -39,7 +39,7 @@ public sealed class PromptScreener
         ArgumentOutOfRangeException.ThrowIfLessThan(maxJsonDepth, 1);
         _normalizer = normalizer;
         _tier1 = tier1;
-        _maxJsonDepth = maxJsonDepth;
+        _fallback = new AnyStringExtractor(maxJsonDepth);
         var formats = Enum.GetValues<ProviderFormat>();
         _extractors = new IPromptExtractor[formats.Length];
         foreach (var format in formats)
@@ -64,7 +64,7 @@ public sealed class PromptScreener
         _extractors[(int)format].Extract(utf8Json, segments);
         if (segments.Count == 0)
         {
-            AnyStringExtractor.Extract(utf8Json, _maxJsonDepth, segments);
+            _fallback.Extract(utf8Json, segments);
         }
         return Detect(segments, start);
     }

@@ -23,6 +23,9 @@ internal enum PromptFields
     Tools = 1 << 9,
     Functions = 1 << 10,
 
+    /// <summary>No known shape: every string value in the body (the fallback for other endpoints' bodies).</summary>
+    AnyString = 1 << 30,
+
     OpenAi = Messages | Input | Instructions | Prompt | Suffix | Tools | Functions,
     Anthropic = Messages | System | Tools,
     Gemini = Contents | SystemInstruction | Tools,
@@ -236,6 +239,12 @@ internal ref struct JsonPromptWalker
         if (_reader.TokenType != JsonTokenType.StartObject)
         {
             throw Error(ExtractionError.UnexpectedShape, "The request body must be a JSON object.");
+        }
+
+        if (_fields == PromptFields.AnyString)
+        {
+            FreeWalk(SourceRank.User, Roles.Unknown);
+            return;
         }
 
         while (NextProperty())
@@ -519,39 +528,6 @@ internal ref struct JsonPromptWalker
         }
     }
 
-    /// <summary>Every string under the current value, member names excepted (they go into paths as <c>*</c>).</summary>
-    private void FreeWalk(int rank, string? role)
-    {
-        switch (_reader.TokenType)
-        {
-            case JsonTokenType.String:
-                EmitString(rank, role);
-                break;
-            case JsonTokenType.StartObject:
-                while (NextProperty())
-                {
-                    Read();
-                    _state.Push(JsonFieldTable.Wildcard);
-                    FreeWalk(rank, role);
-                    _state.Pop();
-                }
-
-                break;
-            case JsonTokenType.StartArray:
-                int index = 0;
-                while (NextElement())
-                {
-                    _state.Push(index++);
-                    FreeWalk(rank, role);
-                    _state.Pop();
-                }
-
-                break;
-            default:
-                break;
-        }
-    }
-
     /// <summary>
     /// Arguments or a result given as JSON (Anthropic <c>tool_use.input</c>, Gemini <c>functionCall.args</c> and
     /// <c>functionResponse.response</c>, Ollama tool-call <c>arguments</c>): every string value, plus one segment holding the
@@ -569,7 +545,7 @@ internal ref struct JsonPromptWalker
             case JsonTokenType.StartObject:
             case JsonTokenType.StartArray:
                 int keysStart = _state.KeysLength;
-                StructuredWalk(rank, role);
+                FreeWalk(rank, role, collectKeys: true);
                 if (_state.KeysLength > keysStart)
                 {
                     string keys = _state.TakeKeys(keysStart);
@@ -587,7 +563,11 @@ internal ref struct JsonPromptWalker
         }
     }
 
-    private void StructuredWalk(int rank, string? role)
+    /// <summary>
+    /// Every string under the current value. Member names go into paths as <c>*</c> and, with
+    /// <paramref name="collectKeys"/>, into the state's key list (for structured arguments the model reads whole).
+    /// </summary>
+    private void FreeWalk(int rank, string? role, bool collectKeys = false)
     {
         switch (_reader.TokenType)
         {
@@ -597,10 +577,14 @@ internal ref struct JsonPromptWalker
             case JsonTokenType.StartObject:
                 while (NextProperty())
                 {
-                    AppendKey();
+                    if (collectKeys)
+                    {
+                        AppendKey();
+                    }
+
                     Read();
                     _state.Push(JsonFieldTable.Wildcard);
-                    StructuredWalk(rank, role);
+                    FreeWalk(rank, role, collectKeys);
                     _state.Pop();
                 }
 
@@ -610,7 +594,7 @@ internal ref struct JsonPromptWalker
                 while (NextElement())
                 {
                     _state.Push(index++);
-                    StructuredWalk(rank, role);
+                    FreeWalk(rank, role, collectKeys);
                     _state.Pop();
                 }
 

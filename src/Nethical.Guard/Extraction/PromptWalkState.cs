@@ -304,6 +304,7 @@ internal static class Roles
     public const string Document = "document";
     public const string SearchResult = "search_result";
     public const string ToolDefinition = "tool_definition";
+    public const string Unknown = "unknown";
     public const string ToolCall = "assistant.tool_call";
     public const string FunctionCall = "assistant.function_call";
     public const string ToolUse = "assistant.tool_use";
