@@ -17,6 +17,9 @@ internal struct DerivationBudget
     }
 
     public readonly bool Exhausted => Segments <= 0;
+
+    /// <summary>True once either allowance is spent: later runs (or the rest of a long one) go undecoded.</summary>
+    public readonly bool Spent => Segments <= 0 || Bytes < EncodedRunDecoder.MinDecodedBytes;
 }
 
 /// <summary>A run of encoded text found in a segment, decoded to text.</summary>
@@ -29,7 +32,7 @@ internal readonly record struct DecodedRun(string Text, string Encoding);
 /// </summary>
 internal static class EncodedRunDecoder
 {
-    private const int MinDecodedBytes = 8;
+    internal const int MinDecodedBytes = 8;
     private const int DataUrlLookBehind = 256;
 
     private const string Base64Chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";

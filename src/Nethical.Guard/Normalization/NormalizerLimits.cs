@@ -24,6 +24,12 @@ internal static class DerivedEncodings
     /// <summary>ASCII hidden as invisible Unicode tag characters (U+E0020-U+E007E).</summary>
     public const string UnicodeTags = "unicode-tags";
 
+    /// <summary>
+    /// Not an encoding: an empty marker segment saying the request's decoding allowance ran out, so encoded runs past it
+    /// were not decoded. Detectors treat it as a reason of its own: decoys must not hide the run that matters.
+    /// </summary>
+    public const string DecodeBudgetExhausted = "decode-budget-exhausted";
+
     /// <summary>Not an encoding: the text with letter-spaced runs ("i g n o r e") joined back into words.</summary>
     public const string LetterSpacing = "letter-spacing";
 }

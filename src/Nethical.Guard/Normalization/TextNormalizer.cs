@@ -75,6 +75,13 @@ public sealed class TextNormalizer
                 AddDecodedRuns(segment, depth: 1, output, ref budget);
             }
         }
+
+        if (budget.Spent && count > 0)
+        {
+            // Conservative: reaching the allowance at all is flagged, since what lay past it was not decoded.
+            var marker = segments[count - 1] with { Text = string.Empty, Encoding = DerivedEncodings.DecodeBudgetExhausted };
+            output.Add(new NormalizedSegment(marker, string.Empty));
+        }
     }
 
     private void AddDecodedRuns(PromptSegment origin, int depth, List<NormalizedSegment> output, ref DerivationBudget budget)

@@ -334,7 +334,20 @@ public sealed class TextNormalizerTests
 
         List<NormalizedSegment> output = NormalizeOne(body);
 
-        Assert.Equal(1 + NormalizerLimits.Default.MaxDerivedSegments, output.Count);
+        // The original, the capped derived segments, and the marker saying the allowance ran out.
+        Assert.Equal(1 + NormalizerLimits.Default.MaxDerivedSegments + 1, output.Count);
+        Assert.Equal(DerivedEncodings.DecodeBudgetExhausted, output[^1].Segment.Encoding);
+        Assert.Equal(string.Empty, output[^1].Text);
+    }
+
+    [Fact]
+    public void Normalize_FewEncodedRuns_NoBudgetMarker()
+    {
+        string run = Convert.ToBase64String(Encoding.UTF8.GetBytes("hello there, how are you"));
+
+        List<NormalizedSegment> output = NormalizeOne($"{run} and {run}");
+
+        Assert.DoesNotContain(output, s => s.Segment.Encoding == DerivedEncodings.DecodeBudgetExhausted);
     }
 
     [Fact]
@@ -351,7 +364,8 @@ public sealed class TextNormalizerTests
         _normalizer.Normalize(segments, output);
 
         Assert.Equal(100, output.Count(s => !s.Segment.IsDerived));
-        Assert.Equal(NormalizerLimits.Default.MaxDerivedSegments, output.Count(s => s.Segment.IsDerived));
+        Assert.Equal(NormalizerLimits.Default.MaxDerivedSegments, output.Count(s => s.Segment.IsDerived && s.Segment.Encoding != DerivedEncodings.DecodeBudgetExhausted));
+        Assert.Single(output, s => s.Segment.Encoding == DerivedEncodings.DecodeBudgetExhausted);
     }
 
     [Fact]
@@ -395,7 +409,7 @@ public sealed class TextNormalizerTests
         foreach (string body in bodies)
         {
             List<NormalizedSegment> output = NormalizeOne(body);
-            Assert.InRange(output.Count, 1, 1 + NormalizerLimits.Default.MaxDerivedSegments);
+            Assert.InRange(output.Count, 1, 1 + NormalizerLimits.Default.MaxDerivedSegments + 1);
             long decoded = output.Where(s => s.Segment.IsDerived && s.Segment.Encoding != "letter-spacing").Sum(s => (long)Encoding.UTF8.GetByteCount(s.Segment.Text));
             Assert.True(decoded <= NormalizerLimits.Default.MaxDecodedBytes, $"decoded {decoded} bytes");
         }

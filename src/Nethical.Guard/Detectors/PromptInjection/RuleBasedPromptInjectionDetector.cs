@@ -31,6 +31,11 @@ public sealed class RuleBasedPromptInjectionDetector
     internal const double LetterSpacingWeight = 0.15;
     internal const double TimeoutWeight = 0.5;
 
+    /// <summary>The normaliser's decoding allowance ran out: encoded runs past it went unscreened.</summary>
+    public const string DecodeBudgetReason = "pi.obfuscation.decode_budget";
+
+    internal const double DecodeBudgetWeight = 0.5;
+
     private const byte NotMatched = 0;
     private const byte Matched = 1;
 
@@ -76,6 +81,7 @@ public sealed class RuleBasedPromptInjectionDetector
         bool encodedHit = false;
         bool spacingHit = false;
         bool timedOut = false;
+        bool budgetHit = false;
         int matchedCount = 0;
 
         int segmentCount = segments.Count;
@@ -83,6 +89,12 @@ public sealed class RuleBasedPromptInjectionDetector
         {
             NormalizedSegment segment = segments[s];
             string text = segment.Text;
+            if (string.Equals(segment.Segment.Encoding, DerivedEncodings.DecodeBudgetExhausted, StringComparison.Ordinal))
+            {
+                budgetHit = true;
+                continue;
+            }
+
             if (string.IsNullOrEmpty(text))
             {
                 continue;
@@ -161,19 +173,19 @@ public sealed class RuleBasedPromptInjectionDetector
         }
 
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
-        if (matchedCount == 0 && !timedOut)
+        if (matchedCount == 0 && !timedOut && !budgetHit)
         {
             return new DetectorVerdict(DetectorName, 0, DetectorVerdict.NoReasons, elapsed);
         }
 
-        return BuildVerdict(state, matchedCount, encodedHit, spacingHit, timedOut, started);
+        return BuildVerdict(state, matchedCount, encodedHit, spacingHit, timedOut, budgetHit, started);
     }
 
-    private static DetectorVerdict BuildVerdict(ReadOnlySpan<byte> state, int matchedCount, bool encodedHit, bool spacingHit, bool timedOut, long started)
+    private static DetectorVerdict BuildVerdict(ReadOnlySpan<byte> state, int matchedCount, bool encodedHit, bool spacingHit, bool timedOut, bool budgetHit, long started)
     {
         // Distinct ids with the highest weight any of their rules carries.
-        string[] ids = new string[matchedCount + 3];
-        double[] weights = new double[matchedCount + 3];
+        string[] ids = new string[matchedCount + 4];
+        double[] weights = new double[matchedCount + 4];
         int count = 0;
         int index = 0;
         foreach (RulePack pack in RulePacks.All)
@@ -200,6 +212,11 @@ public sealed class RuleBasedPromptInjectionDetector
         if (timedOut)
         {
             count = AddReason(ids, weights, count, TimeoutReason, TimeoutWeight);
+        }
+
+        if (budgetHit)
+        {
+            count = AddReason(ids, weights, count, DecodeBudgetReason, DecodeBudgetWeight);
         }
 
         // Highest weight first; insertion sort keeps rule order among equal weights.
