@@ -109,7 +109,7 @@ internal sealed class ScreeningMiddleware
                 var (status, code, message, failOpenAllowed) = body.Failure == CaptureFailure.None
                     ? (StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", "Nethical Gateway screens JSON request bodies in UTF-8 only (Content-Type: application/json).", true)
                     : Describe(body.Failure);
-                if (!failOpenAllowed || policy.OnUnscreenable == FailureMode.Closed || !TryScreen(body.Raw.Span, settings.Format, out var asSent))
+                if (!failOpenAllowed || policy.OnUnscreenable == FailureMode.Closed || !TryScreen((body.Failure == CaptureFailure.None ? body.Content : body.Raw).Span, settings.Format, out var asSent))
                 {
                     activity?.Stop();
                     await RefuseAsync(context, settings, policy, options, status, code, message, failOpenAllowed).ConfigureAwait(false);

@@ -61,6 +61,24 @@ public sealed class BypassTests(GatewayFixture fixture) : IClassFixture<GatewayF
     }
 
     [Fact]
+    public async Task FailOpen_GzippedJsonAttackLabelledTextPlain_IsStillScreenedAndBlocked()
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{Injection}}"}]}"""));
+        }
+
+        var content = new ByteArrayContent(output.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        using var response = await fixture.Client.PostAsync("failopen/v1/chat/completions", content, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task FailOpen_PlainJsonAttackClaimingGzip_IsStillScreenedAndBlocked()
     {
         var content = Body($$"""{"messages":[{"role":"user","content":"{{Injection}}"}]}""");
