@@ -64,16 +64,22 @@ public sealed class RuleBasedPromptInjectionDetector
     }
 
     /// <summary>
-    /// Runs every rule once, so that the first requests do not pay for compiling each generated pattern (tens of
-    /// milliseconds for the first hit on a pack otherwise). Call at start-up.
+    /// Runs every rule on text that holds its anchor words, often enough for the runtime to promote the large
+    /// source-generated matchers from quick, unoptimised code to optimised code (they run 3-10 times slower until then,
+    /// and the first hit on a pack otherwise costs tens of milliseconds). Call at start-up: it takes tens of milliseconds.
     /// </summary>
-    public static void WarmUp()
+    public static void WarmUp(int iterations = 64)
     {
         foreach (RulePack pack in RulePacks.All)
         {
             foreach (PromptInjectionRule rule in pack.Rules)
             {
-                rule.Pattern.IsMatch("warm up the rule before the first request arrives");
+                string text = (rule.Anchors is { Length: > 0 } anchors ? string.Join(' ', anchors) + " " : string.Empty)
+                    + "all of the previous instructions and your system prompt, warm up";
+                for (int i = 0; i < iterations; i++)
+                {
+                    rule.Pattern.IsMatch(text);
+                }
             }
         }
     }
