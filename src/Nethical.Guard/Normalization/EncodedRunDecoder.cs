@@ -151,8 +151,8 @@ internal static class EncodedRunDecoder
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
-            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<char>.Shared.Return(chars, clearArray: true);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
         }
     }
 
@@ -164,19 +164,29 @@ internal static class EncodedRunDecoder
             return false;
         }
 
+        return AcceptHexPairs(run, first: 0, stride: 2, count, ref budget, ref found);
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="count"/> two-digit hex pairs, the first at <paramref name="first"/> and each
+    /// <paramref name="stride"/> characters after the last (2 contiguous, 3 space-separated, 4 <c>\x</c>-escaped).
+    /// </summary>
+    private static bool AcceptHexPairs(ReadOnlySpan<char> s, int first, int stride, int count, ref DerivationBudget budget, ref List<DecodedRun>? found)
+    {
         byte[] bytes = ArrayPool<byte>.Shared.Rent(count);
         try
         {
             for (int k = 0; k < count; k++)
             {
-                bytes[k] = (byte)((HexValue(run[2 * k]) << 4) | HexValue(run[(2 * k) + 1]));
+                int p = first + (stride * k);
+                bytes[k] = (byte)((HexValue(s[p]) << 4) | HexValue(s[p + 1]));
             }
 
             return Accept(bytes.AsSpan(0, count), DerivedEncodings.Hex, ref budget, ref found);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
         }
     }
 
@@ -209,21 +219,7 @@ internal static class EncodedRunDecoder
             }
 
             count = Math.Min(count, budget.Bytes);
-            byte[] bytes = ArrayPool<byte>.Shared.Rent(count);
-            try
-            {
-                for (int k = 0; k < count; k++)
-                {
-                    int p = start + (4 * k);
-                    bytes[k] = (byte)((HexValue(s[p + 2]) << 4) | HexValue(s[p + 3]));
-                }
-
-                Accept(bytes.AsSpan(0, count), DerivedEncodings.Hex, ref budget, ref found);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(bytes);
-            }
+            AcceptHexPairs(s, first: start + 2, stride: 4, count, ref budget, ref found);
         }
     }
 
@@ -273,21 +269,7 @@ internal static class EncodedRunDecoder
             }
 
             count = Math.Min(count, budget.Bytes);
-            byte[] bytes = ArrayPool<byte>.Shared.Rent(count);
-            try
-            {
-                for (int k = 0; k < count; k++)
-                {
-                    int p = start + (3 * k);
-                    bytes[k] = (byte)((HexValue(s[p]) << 4) | HexValue(s[p + 1]));
-                }
-
-                Accept(bytes.AsSpan(0, count), DerivedEncodings.Hex, ref budget, ref found);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(bytes);
-            }
+            AcceptHexPairs(s, first: start, stride: 3, count, ref budget, ref found);
         }
     }
 
@@ -358,7 +340,7 @@ internal static class EncodedRunDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
         }
     }
 
@@ -406,7 +388,7 @@ internal static class EncodedRunDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
         }
     }
 
