@@ -431,17 +431,28 @@ internal ref struct JsonPromptWalker
         _state.Resolve(start, bestRank, bestRole);
     }
 
-    private void ReadRole(ref int bestRank, ref string? bestRole)
+    /// <summary>True for a string; false for null; a number, boolean or container makes the body <see cref="ExtractionError.UnexpectedShape"/>.</summary>
+    private bool IsStringOrNull(string member)
     {
         if (_reader.TokenType == JsonTokenType.Null)
         {
-            return;
+            return false;
         }
 
         if (_reader.TokenType != JsonTokenType.String)
         {
-            _state.Push("role");
+            _state.Push(member);
             throw UnexpectedShape();
+        }
+
+        return true;
+    }
+
+    private void ReadRole(ref int bestRank, ref string? bestRole)
+    {
+        if (!IsStringOrNull("role"))
+        {
+            return;
         }
 
         if (TryFoldValue(out ReadOnlySpan<byte> folded) && MapRole(folded, out int rank, out string name))
@@ -464,15 +475,9 @@ internal ref struct JsonPromptWalker
 
     private void ReadType(ref int bestRank, ref string? bestRole)
     {
-        if (_reader.TokenType == JsonTokenType.Null)
+        if (!IsStringOrNull("type"))
         {
             return;
-        }
-
-        if (_reader.TokenType != JsonTokenType.String)
-        {
-            _state.Push("type");
-            throw UnexpectedShape();
         }
 
         if (TryFoldValue(out ReadOnlySpan<byte> folded) && MapType(folded, out int rank, out string role))
