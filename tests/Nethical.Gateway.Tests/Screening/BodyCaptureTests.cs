@@ -1,7 +1,7 @@
-using System.IO.Compression;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Nethical.Gateway.Screening;
+using Nethical.Gateway.Tests.Infrastructure;
 
 namespace Nethical.Gateway.Tests.Screening;
 
@@ -38,7 +38,7 @@ public sealed class BodyCaptureTests
     [InlineData("identity")]
     public async Task CaptureAsync_KnownEncoding_DecodesContentAndKeepsRawBytes(string coding)
     {
-        var compressed = Compress(coding, s_json);
+        var compressed = ContentCoding.Compress(coding, s_json);
         var header = coding == "raw-deflate" ? "deflate" : coding;
 
         using var body = await CapturedBody.CaptureAsync(Request(compressed, header), Options(), CancellationToken.None);
@@ -54,7 +54,7 @@ public sealed class BodyCaptureTests
     [Fact]
     public async Task CaptureAsync_StackedEncodings_RemovedInReverseOrder()
     {
-        var twice = Compress("br", Compress("gzip", s_json));
+        var twice = ContentCoding.Compress("br", ContentCoding.Compress("gzip", s_json));
 
         using var body = await CapturedBody.CaptureAsync(Request(twice, "gzip, br"), Options(), CancellationToken.None);
 
@@ -105,7 +105,7 @@ public sealed class BodyCaptureTests
     [Fact]
     public async Task CaptureAsync_DecodesPastCap_FailsDecodedTooLarge()
     {
-        var bomb = Compress("gzip", new byte[1024 * 1024]);
+        var bomb = ContentCoding.Compress("gzip", new byte[1024 * 1024]);
 
         using var body = await CapturedBody.CaptureAsync(Request(bomb, "gzip"), Options(max: 64 * 1024, maxDecoded: 64 * 1024), CancellationToken.None);
 
@@ -126,26 +126,4 @@ public sealed class BodyCaptureTests
     [InlineData(null, false)]
     public void IsJson_ContentType_Classified(string? contentType, bool expected)
         => Assert.Equal(expected, CapturedBody.IsJson(contentType));
-
-    private static byte[] Compress(string coding, byte[] data)
-    {
-        if (coding == "identity")
-        {
-            return data;
-        }
-
-        using var output = new MemoryStream();
-        using (Stream encoder = coding switch
-        {
-            "gzip" or "x-gzip" => new GZipStream(output, CompressionLevel.Fastest),
-            "br" => new BrotliStream(output, CompressionLevel.Fastest),
-            "deflate" => new ZLibStream(output, CompressionLevel.Fastest),
-            _ => new DeflateStream(output, CompressionLevel.Fastest),
-        })
-        {
-            encoder.Write(data);
-        }
-
-        return output.ToArray();
-    }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
@@ -63,13 +62,7 @@ public sealed class BypassTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task FailOpen_GzippedJsonAttackLabelledTextPlain_IsStillScreenedAndBlocked()
     {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{Injection}}"}]}"""));
-        }
-
-        var content = new ByteArrayContent(output.ToArray());
+        var content = new ByteArrayContent(ContentCoding.Compress("gzip", Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{Injection}}"}]}""")));
         content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
         content.Headers.ContentEncoding.Add("gzip");
 

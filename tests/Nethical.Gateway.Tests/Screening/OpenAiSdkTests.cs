@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -192,13 +191,7 @@ public sealed class OpenAiSdkTests(GatewayFixture fixture) : IClassFixture<Gatew
 
     private static ByteArrayContent Gzip(string text)
     {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(Encoding.UTF8.GetBytes(text));
-        }
-
-        var content = new ByteArrayContent(output.ToArray());
+        var content = new ByteArrayContent(ContentCoding.Compress("gzip", Encoding.UTF8.GetBytes(text)));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         content.Headers.ContentEncoding.Add("gzip");
         return content;

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -108,7 +107,7 @@ public sealed class ScreeningMiddlewareTests(GatewayFixture fixture) : IClassFix
     public async Task Post_ZipBomb_Gets413(string coding)
     {
         // 64 MiB of spaces inside a JSON string compresses to a few tens of KiB; the decoded cap in the test is 4 MiB.
-        var content = Json(Compress(coding, BombBody(64 * 1024 * 1024)));
+        var content = Json(ContentCoding.Compress(coding, BombBody(64 * 1024 * 1024)));
         content.Headers.ContentEncoding.Add(coding);
 
         var (status, json, _) = await PostAsync("openai/v1/chat/completions", content);
@@ -126,7 +125,7 @@ public sealed class ScreeningMiddlewareTests(GatewayFixture fixture) : IClassFix
         var bytes = Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"{{Injection}}"}]}""");
         foreach (var coding in codings.Split(", "))
         {
-            bytes = Compress(coding, bytes);
+            bytes = ContentCoding.Compress(coding, bytes);
         }
 
         var content = Json(bytes);
@@ -294,22 +293,6 @@ public sealed class ScreeningMiddlewareTests(GatewayFixture fixture) : IClassFix
         body.AsSpan(prefix.Length, spaces).Fill((byte)' ');
         suffix.CopyTo(body, prefix.Length + spaces);
         return body;
-    }
-
-    private static byte[] Compress(string coding, byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (Stream encoder = coding switch
-        {
-            "gzip" => new GZipStream(output, CompressionLevel.Fastest),
-            "br" => new BrotliStream(output, CompressionLevel.Fastest),
-            _ => new ZLibStream(output, CompressionLevel.Fastest),
-        })
-        {
-            encoder.Write(data);
-        }
-
-        return output.ToArray();
     }
 
     /// <summary>Sends half the body, then stalls.</summary>
