@@ -22,6 +22,7 @@ internal sealed class ScreeningMiddleware
     private readonly ScreeningMetrics _metrics;
     private readonly ILogger _logger;
     private ScreeningOptions _lastValidOptions;
+    private string? _lastInvalidMessage;
 
     public ScreeningMiddleware(
         RequestDelegate next,
@@ -238,7 +239,12 @@ internal sealed class ScreeningMiddleware
         }
         catch (OptionsValidationException ex)
         {
-            Log.InvalidOptionsReload(_logger, ex.Message);
+            // Every request sees the exception until the configuration is fixed: log each distinct failure once.
+            if (!string.Equals(Interlocked.Exchange(ref _lastInvalidMessage, ex.Message), ex.Message, StringComparison.Ordinal))
+            {
+                Log.InvalidOptionsReload(_logger, ex.Message);
+            }
+
             return _lastValidOptions;
         }
     }
