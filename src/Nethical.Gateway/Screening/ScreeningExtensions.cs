@@ -27,6 +27,13 @@ public static class ScreeningExtensions
             sp.GetRequiredService<IOptions<ScreeningOptions>>().Value.MaxJsonDepth));
         services.TryAddSingleton<Diagnostics.ScreeningMetrics>();
         services.TryAddSingleton<ScreeningMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<Diagnostics.AuditOptions>()
+            .BindConfiguration(Diagnostics.AuditOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<Diagnostics.AuditLog>();
+        services.AddHostedService(static sp => sp.GetRequiredService<Diagnostics.AuditLog>());
         services.AddHostedService<ScreeningWarmup>();
         return services;
     }

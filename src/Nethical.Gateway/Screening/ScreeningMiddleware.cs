@@ -21,6 +21,8 @@ internal sealed class ScreeningMiddleware
     private readonly IOptionsMonitor<ScreeningOptions> _options;
     private readonly ScreeningMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
     private ScreeningOptions _lastValidOptions;
     private string? _lastInvalidMessage;
 
@@ -29,8 +31,12 @@ internal sealed class ScreeningMiddleware
         PromptScreener screener,
         IOptionsMonitor<ScreeningOptions> options,
         ScreeningMetrics metrics,
-        ILogger<ScreeningMiddleware> logger)
+        ILogger<ScreeningMiddleware> logger,
+        AuditLog audit,
+        TimeProvider time)
     {
+        _audit = audit;
+        _time = time;
         _next = next;
         _screener = screener;
         _options = options;
@@ -62,7 +68,9 @@ internal sealed class ScreeningMiddleware
         if (!HasBody(context.Request))
         {
             // Nothing the model could read: pass, tagged as screened and clean.
-            Tag(context, new ScreeningTags(PolicyAction.Allow.ToVerdict(), 0, null, TimeSpan.Zero, options.ExposeReasonsToClients));
+            var clean = new ScreeningTags(PolicyAction.Allow.ToVerdict(), 0, null, TimeSpan.Zero, options.ExposeReasonsToClients);
+            Audit(context, settings, clean, body: null);
+            Tag(context, clean);
             return _next(context);
         }
 
@@ -113,7 +121,7 @@ internal sealed class ScreeningMiddleware
                 if (!failOpenAllowed || policy.OnUnscreenable == FailureMode.Closed || !TryScreen((body.Failure == CaptureFailure.None ? body.Content : body.Raw).Span, settings.Format, out var asSent))
                 {
                     activity?.Stop();
-                    await RefuseAsync(context, settings, policy, options, status, code, message, failOpenAllowed).ConfigureAwait(false);
+                    await RefuseAsync(context, settings, policy, options, status, code, message, failOpenAllowed, body).ConfigureAwait(false);
                     return;
                 }
 
@@ -136,7 +144,7 @@ internal sealed class ScreeningMiddleware
                     ExtractionError.UnexpectedShape => "unexpected_request_shape",
                     _ => "invalid_json",
                 };
-                await RefuseAsync(context, settings, policy, options, StatusCodes.Status400BadRequest, code, "Nethical Gateway could not screen this request: " + ex.Message, failOpenAllowed: true).ConfigureAwait(false);
+                await RefuseAsync(context, settings, policy, options, StatusCodes.Status400BadRequest, code, "Nethical Gateway could not screen this request: " + ex.Message, failOpenAllowed: true, body).ConfigureAwait(false);
                 return;
             }
 
@@ -173,6 +181,7 @@ internal sealed class ScreeningMiddleware
         _metrics.Screened(settings.RouteId, verdict, Stopwatch.GetElapsedTime(start));
 
         var tags = new ScreeningTags(verdict, result.Score, reasons, result.Elapsed, options.ExposeReasonsToClients);
+        Audit(context, settings, tags, body);
         if (action == PolicyAction.Block)
         {
             if (_logger.IsEnabled(LogLevel.Warning))
@@ -205,19 +214,44 @@ internal sealed class ScreeningMiddleware
         await _next(context).ConfigureAwait(false);
     }
 
-    private Task RefuseAsync(HttpContext context, RouteScreeningSettings settings, ScreeningPolicy policy, ScreeningOptions options, int status, string code, string message, bool failOpenAllowed)
+    private Task RefuseAsync(HttpContext context, RouteScreeningSettings settings, ScreeningPolicy policy, ScreeningOptions options, int status, string code, string message, bool failOpenAllowed, CapturedBody? body = null)
     {
         Log.RequestUnscreenable(_logger, settings.RouteId, code, policy.OnUnscreenable);
         if (failOpenAllowed && policy.OnUnscreenable == FailureMode.Open)
         {
             _metrics.Unscreenable(settings.RouteId, code, NethicalHeaders.Unscreened);
-            Tag(context, new ScreeningTags(NethicalHeaders.Unscreened, null, code, TimeSpan.Zero, exposeReasons: true));
+            var unscreened = new ScreeningTags(NethicalHeaders.Unscreened, null, code, TimeSpan.Zero, exposeReasons: true);
+            Audit(context, settings, unscreened, body);
+            Tag(context, unscreened);
             return _next(context);
         }
 
         _metrics.Unscreenable(settings.RouteId, code, "refused");
-        new ScreeningTags("refused", null, code, TimeSpan.Zero, exposeReasons: true).WriteTo(context.Response.Headers);
+        var refused = new ScreeningTags("refused", null, code, TimeSpan.Zero, exposeReasons: true);
+        Audit(context, settings, refused, body);
+        refused.WriteTo(context.Response.Headers);
         return ProviderErrorWriter.WriteAsync(context, settings.Format, status, code, message);
+    }
+
+    private void Audit(HttpContext context, RouteScreeningSettings settings, ScreeningTags tags, CapturedBody? body)
+    {
+        if (!_audit.Enabled)
+        {
+            return;
+        }
+
+        var content = body is null ? default : body.Content;
+        _audit.Record(new AuditRecord(
+            _time.GetUtcNow(),
+            settings.RouteId,
+            context.Connection.RemoteIpAddress?.ToString(),
+            tags.Verdict,
+            tags.Score,
+            tags.Reasons,
+            content.IsEmpty ? null : GatewayDiagnostics.Fingerprint(content.Span),
+            content.Length,
+            tags.Elapsed.TotalMilliseconds,
+            Activity.Current?.TraceId.ToHexString()));
     }
 
     private static (int Status, string Code, string Message, bool FailOpenAllowed) Describe(CaptureFailure failure) => failure switch
