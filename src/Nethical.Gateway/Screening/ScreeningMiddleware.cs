@@ -16,6 +16,8 @@ namespace Nethical.Gateway.Screening;
 /// </summary>
 internal sealed class ScreeningMiddleware
 {
+    private const string UnsupportedContentTypeMessage = "Nethical Gateway screens JSON request bodies in UTF-8 only (Content-Type: application/json).";
+
     private readonly RequestDelegate _next;
     private readonly PromptScreener _screener;
     private readonly IOptionsMonitor<ScreeningOptions> _options;
@@ -77,7 +79,7 @@ internal sealed class ScreeningMiddleware
         if (policy.OnUnscreenable == FailureMode.Closed && !CapturedBody.IsJson(context.Request.ContentType))
         {
             return RefuseAsync(context, settings, policy, options, StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type",
-                "Nethical Gateway screens JSON request bodies in UTF-8 only (Content-Type: application/json).", failOpenAllowed: false);
+                UnsupportedContentTypeMessage, failOpenAllowed: false);
         }
 
         return InvokeCore(context, settings, policy, options);
@@ -116,7 +118,7 @@ internal sealed class ScreeningMiddleware
             if (body.Failure != CaptureFailure.None || !contentTypeOk)
             {
                 var (status, code, message, failOpenAllowed) = body.Failure == CaptureFailure.None
-                    ? (StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", "Nethical Gateway screens JSON request bodies in UTF-8 only (Content-Type: application/json).", true)
+                    ? (StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", UnsupportedContentTypeMessage, true)
                     : Describe(body.Failure);
                 if (!failOpenAllowed || policy.OnUnscreenable == FailureMode.Closed || !TryScreen((body.Failure == CaptureFailure.None ? body.Content : body.Raw).Span, settings.Format, out var asSent))
                 {
