@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -42,8 +40,7 @@ public sealed class ReloadTests : IAsyncLifetime
         builder.Logging.AddFakeLogging();
         _gateway = GatewayApplication.Build(builder);
         await _gateway.StartAsync();
-        var address = _gateway.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        _client = new HttpClient { BaseAddress = ServerAddress.Of(_gateway), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     private Task WritePolicyAsync(string mode, string threshold)
