@@ -51,7 +51,7 @@ public static class GuardApiEndpoints
         GuardRequest request;
         try
         {
-            request = GuardRequest.Parse(body.Content.Span, screening.MaxJsonDepth);
+            request = GuardRequest.Parse(body.Content, screening.MaxJsonDepth);
         }
         catch (GuardRequestException ex)
         {
@@ -168,14 +168,14 @@ public static class GuardApiEndpoints
     /// <summary>The parsed guard request. <see cref="Body"/> is the raw JSON of the <c>body</c> member.</summary>
     internal readonly record struct GuardRequest(ProviderFormat Format, ReadOnlyMemory<byte> Body, string? Text, string? Policy)
     {
-        public static GuardRequest Parse(ReadOnlySpan<byte> json, int maxDepth)
+        public static GuardRequest Parse(ReadOnlyMemory<byte> json, int maxDepth)
         {
-            if (!System.Text.Unicode.Utf8.IsValid(json))
+            if (!System.Text.Unicode.Utf8.IsValid(json.Span))
             {
                 throw new PromptExtractionException(ExtractionError.InvalidUtf8, "The request body is not valid UTF-8.");
             }
 
-            using var document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = maxDepth + 2 });
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = maxDepth + 2 });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
