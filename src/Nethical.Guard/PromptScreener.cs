@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Nethical.Guard.Detectors;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
+using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Policy;
 
 namespace Nethical.Guard;
 
@@ -19,7 +21,14 @@ public sealed record ScreeningResult(
     IReadOnlyList<DetectorVerdict> Verdicts,
     int SegmentCount,
     int TextLength,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>A detector the gate needed fell back (tier 2 timed out, its breaker was open, its queue was full).</summary>
+    public bool Degraded { get; init; }
+
+    /// <summary>Normalised texts still to be scored by tier 2 (<see cref="PromptScreener.CompleteAsync"/>); empty when tier 1 decided.</summary>
+    internal IReadOnlyList<string> PendingTier2 { get; init; } = [];
+}
 
 /// <summary>
 /// Extraction, normalisation and detection in one call: the engine behind the proxy and the guard API.
@@ -31,9 +40,16 @@ public sealed class PromptScreener
     private readonly RuleBasedPromptInjectionDetector _tier1;
     private readonly IPromptExtractor[] _extractors;
     private readonly AnyStringExtractor _fallback;
+    private readonly ModelPromptInjectionDetector? _tier2;
 
     public PromptScreener(TextNormalizer normalizer, RuleBasedPromptInjectionDetector tier1, int maxJsonDepth = 64)
+        : this(normalizer, tier1, tier2: null, maxJsonDepth)
     {
+    }
+
+    internal PromptScreener(TextNormalizer normalizer, RuleBasedPromptInjectionDetector tier1, ModelPromptInjectionDetector? tier2, int maxJsonDepth = 64)
+    {
+        _tier2 = tier2;
         ArgumentNullException.ThrowIfNull(normalizer);
         ArgumentNullException.ThrowIfNull(tier1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxJsonDepth, 1);
@@ -52,7 +68,13 @@ public sealed class PromptScreener
     /// Screens a provider-format JSON body. Throws <see cref="PromptExtractionException"/> when it cannot be read.
     /// A body in which the format finds no prompt (another endpoint's shape) has every string value screened instead.
     /// </summary>
-    public ScreeningResult Screen(ReadOnlySpan<byte> utf8Json, ProviderFormat format)
+    public ScreeningResult Screen(ReadOnlySpan<byte> utf8Json, ProviderFormat format) => Screen(utf8Json, format, policy: null);
+
+    /// <summary>
+    /// Tier 1 over a provider-format body, and the gate's routing under <paramref name="policy"/>: what tier 2 must still
+    /// score is in the result, for <see cref="CompleteAsync"/>. Without a policy (or a model), tier 1 alone.
+    /// </summary>
+    public ScreeningResult Screen(ReadOnlySpan<byte> utf8Json, ProviderFormat format, ScreeningPolicy? policy)
     {
         var start = Stopwatch.GetTimestamp();
         var segments = new List<PromptSegment>(8);
@@ -66,19 +88,60 @@ public sealed class PromptScreener
         {
             _fallback.Extract(utf8Json, segments);
         }
-        return Detect(segments, start);
+        return Detect(segments, start, policy);
     }
 
     /// <summary>Screens plain text as one user segment.</summary>
-    public ScreeningResult ScreenText(string text)
+    public ScreeningResult ScreenText(string text) => ScreenText(text, policy: null);
+
+    /// <summary>Screens plain text as one user segment, routed by the gate under <paramref name="policy"/>.</summary>
+    public ScreeningResult ScreenText(string text, ScreeningPolicy? policy)
     {
         ArgumentNullException.ThrowIfNull(text);
         var start = Stopwatch.GetTimestamp();
         List<PromptSegment> segments = [new PromptSegment(text, SegmentSource.User, "user", "text")];
-        return Detect(segments, start);
+        return Detect(segments, start, policy);
     }
 
-    private ScreeningResult Detect(List<PromptSegment> segments, long start)
+    /// <summary>Whether a tier-2 model is loaded.</summary>
+    public bool HasTier2 => _tier2 is not null;
+
+    /// <summary>
+    /// Runs tier 2 on what <see cref="Screen(ReadOnlySpan{byte}, ProviderFormat, ScreeningPolicy?)"/> routed to it and
+    /// combines the verdicts. Completes synchronously when nothing was routed.
+    /// </summary>
+    public ValueTask<ScreeningResult> CompleteAsync(ScreeningResult tier1, ScreeningPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tier1);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (tier1.PendingTier2.Count == 0 || _tier2 is null)
+        {
+            return ValueTask.FromResult(tier1);
+        }
+        return CompleteCoreAsync(tier1, policy, cancellationToken);
+    }
+
+    private async ValueTask<ScreeningResult> CompleteCoreAsync(ScreeningResult tier1, ScreeningPolicy policy, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var tier1Verdict = tier1.Verdicts[0];
+        var verdict = await _tier2!.EvaluateAsync(tier1.PendingTier2, tier1Verdict, policy.Tier2Budget, cancellationToken).ConfigureAwait(false);
+        var score = verdict.Degraded ? tier1.Score : TierGate.Combine(tier1.Score, verdict.Score);
+        IReadOnlyList<string> reasons = verdict.Reasons.Count == 0
+            ? tier1.Reasons
+            : verdict.Score > tier1.Score || verdict.Degraded ? [.. verdict.Reasons, .. tier1.Reasons] : [.. tier1.Reasons, .. verdict.Reasons];
+        return tier1 with
+        {
+            Score = score,
+            Reasons = reasons,
+            Verdicts = [.. tier1.Verdicts, verdict],
+            Elapsed = tier1.Elapsed + Stopwatch.GetElapsedTime(start),
+            Degraded = verdict.Degraded,
+            PendingTier2 = [],
+        };
+    }
+
+    private ScreeningResult Detect(List<PromptSegment> segments, long start, ScreeningPolicy? policy)
     {
         var textLength = 0;
         foreach (var segment in segments)
@@ -89,6 +152,42 @@ public sealed class PromptScreener
         var normalized = new List<NormalizedSegment>(segments.Count + 2);
         _normalizer.Normalize(segments, normalized);
         var tier1 = _tier1.Evaluate(normalized);
-        return new ScreeningResult(tier1.Score, tier1.Reasons, [tier1], segments.Count, textLength, Stopwatch.GetElapsedTime(start));
+        var pending = Route(normalized, tier1.Score, policy);
+        return new ScreeningResult(tier1.Score, tier1.Reasons, [tier1], segments.Count, textLength, Stopwatch.GetElapsedTime(start))
+        {
+            PendingTier2 = pending,
+        };
+    }
+
+    /// <summary>The gate: which normalised texts tier 2 must score (deduplicated; empty texts never).</summary>
+    private IReadOnlyList<string> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy)
+    {
+        if (_tier2 is null || policy is null || policy.Mode == PolicyMode.Off)
+        {
+            return [];
+        }
+        var thresholds = new GateThresholds(policy.Tier1Confident, policy.Tier1Uncertain, _tier2.StudentPassBelow);
+        if (TierGate.Tier1Decides(policy.Tier2, tier1Score, thresholds))
+        {
+            return [];
+        }
+        List<string>? pending = null;
+        foreach (var segment in normalized)
+        {
+            if (string.IsNullOrWhiteSpace(segment.Text))
+            {
+                continue;
+            }
+            float? student = _tier2.Student is { } s && thresholds.StudentPassBelow is not null ? s.Probability(segment.Text) : null;
+            if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds))
+            {
+                pending ??= [];
+                if (!pending.Contains(segment.Text))
+                {
+                    pending.Add(segment.Text);
+                }
+            }
+        }
+        return pending is null ? [] : pending;
     }
 }

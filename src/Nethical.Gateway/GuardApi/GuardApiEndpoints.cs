@@ -83,14 +83,16 @@ public static class GuardApiEndpoints
         try
         {
             result = request.Text is not null
-                ? screener.ScreenText(request.Text)
-                : screener.Screen(request.Body.Span, request.Format);
+                ? screener.ScreenText(request.Text, policy)
+                : screener.Screen(request.Body.Span, request.Format, policy);
         }
         catch (PromptExtractionException ex)
         {
             await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
             return;
         }
+
+        result = await screener.CompleteAsync(result, policy, context.RequestAborted).ConfigureAwait(false);
 
         await WriteResultAsync(context, result, policy).ConfigureAwait(false);
     }
@@ -109,6 +111,7 @@ public static class GuardApiEndpoints
             writer.WriteNumber("segments", result.SegmentCount);
             writer.WriteNumber("textLength", result.TextLength);
             writer.WriteNumber("elapsedMicroseconds", Math.Round(result.Elapsed.TotalMicroseconds, 1));
+            writer.WriteBoolean("degraded", result.Degraded);
             writer.WriteStartArray("detectors");
             foreach (var verdict in result.Verdicts)
             {
@@ -116,6 +119,10 @@ public static class GuardApiEndpoints
                 writer.WriteString("name", verdict.Detector);
                 writer.WriteString("verdict", Verdict(policy, verdict.Score));
                 writer.WriteNumber("score", Math.Round(verdict.Score, 4));
+                if (verdict.Degraded)
+                {
+                    writer.WriteBoolean("degraded", true);
+                }
                 writer.WriteStartArray("reasons");
                 foreach (var reason in verdict.Reasons)
                 {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nethical.Guard;
 using Nethical.Guard.Detectors.PromptInjection;
+using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
 
 namespace Nethical.Gateway.Screening;
@@ -21,9 +22,17 @@ public static class ScreeningExtensions
         services.AddMetrics();
         services.TryAddSingleton<TextNormalizer>();
         services.TryAddSingleton<RuleBasedPromptInjectionDetector>();
+        services.AddOptions<Tier2Options>()
+            .BindConfiguration(ScreeningOptions.SectionName + ":Tier2")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<BatcherMetrics>();
+        services.TryAddSingleton<Tier2Metrics>();
+        services.TryAddSingleton<Tier2Host>();
         services.TryAddSingleton(static sp => new PromptScreener(
             sp.GetRequiredService<TextNormalizer>(),
             sp.GetRequiredService<RuleBasedPromptInjectionDetector>(),
+            sp.GetRequiredService<Tier2Host>().Detector,
             sp.GetRequiredService<IOptions<ScreeningOptions>>().Value.MaxJsonDepth));
         services.TryAddSingleton<Diagnostics.ScreeningMetrics>();
         services.TryAddSingleton<ScreeningMarker>();

@@ -120,7 +120,7 @@ internal sealed class ScreeningMiddleware
                 var (status, code, message, failOpenAllowed) = body.Failure == CaptureFailure.None
                     ? (StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", UnsupportedContentTypeMessage, true)
                     : Describe(body.Failure);
-                if (!failOpenAllowed || policy.OnUnscreenable == FailureMode.Closed || !TryScreen((body.Failure == CaptureFailure.None ? body.Content : body.Raw).Span, settings.Format, out var asSent))
+                if (!failOpenAllowed || policy.OnUnscreenable == FailureMode.Closed || !TryScreen((body.Failure == CaptureFailure.None ? body.Content : body.Raw).Span, settings.Format, policy, out var asSent))
                 {
                     activity?.Stop();
                     await RefuseAsync(context, settings, policy, options, status, code, message, failOpenAllowed, body).ConfigureAwait(false);
@@ -134,7 +134,7 @@ internal sealed class ScreeningMiddleware
             ScreeningResult result;
             try
             {
-                result = _screener.Screen(body.Content.Span, settings.Format);
+                result = _screener.Screen(body.Content.Span, settings.Format, policy);
             }
             catch (PromptExtractionException ex)
             {
@@ -158,11 +158,11 @@ internal sealed class ScreeningMiddleware
         }
     }
 
-    private bool TryScreen(ReadOnlySpan<byte> json, ProviderFormat format, out ScreeningResult result)
+    private bool TryScreen(ReadOnlySpan<byte> json, ProviderFormat format, ScreeningPolicy policy, out ScreeningResult result)
     {
         try
         {
-            result = _screener.Screen(json, format);
+            result = _screener.Screen(json, format, policy);
             return true;
         }
         catch (PromptExtractionException)
@@ -174,7 +174,26 @@ internal sealed class ScreeningMiddleware
 
     private async Task DecideAsync(HttpContext context, RouteScreeningSettings settings, ScreeningPolicy policy, ScreeningOptions options, CapturedBody body, ScreeningResult result, long start, Activity? activity)
     {
+        try
+        {
+            result = await _screener.CompleteAsync(result, policy, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while tier 2 was scoring: there is no one to answer.
+            return;
+        }
+
         var action = PolicyEvaluator.Decide(policy, result.Score);
+        if (result.Degraded && action != PolicyAction.Block && policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed)
+        {
+            // Tier 2 was needed and did not answer; fail closed with a retryable status (SDKs retry 503).
+            activity?.SetTag("nethical.degraded", true);
+            activity?.Stop();
+            context.Response.Headers.RetryAfter = "1";
+            await RefuseAsync(context, settings, policy, options, StatusCodes.Status503ServiceUnavailable, "screening_degraded", "Nethical Gateway could not complete screening in time; retry shortly.", failOpenAllowed: false, body).ConfigureAwait(false);
+            return;
+        }
         var verdict = action.ToVerdict();
         var reasons = JoinReasons(result.Reasons);
         activity?.SetTag("nethical.verdict", verdict);

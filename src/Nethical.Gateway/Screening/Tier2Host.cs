@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Nethical.Guard.Caching;
+using Nethical.Guard.Inference;
+
+namespace Nethical.Gateway.Screening;
+
+/// <summary>
+/// Owns tier 2 for the gateway's lifetime: loads the model (building the INT8 encoder on first start) when the
+/// screener is first resolved, which the warm-up does before the server takes traffic, and disposes it on shutdown.
+/// A configured model that cannot load stops the gateway with the reason, rather than serving without it.
+/// </summary>
+internal sealed partial class Tier2Host : IAsyncDisposable
+{
+    private readonly Tier2Model? _model;
+
+    public Tier2Host(
+        IOptions<Tier2Options> options,
+        TimeProvider timeProvider,
+        BatcherMetrics batcherMetrics,
+        Tier2Metrics metrics,
+        ILogger<Tier2Host> logger)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            LogDisabled(logger);
+            return;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        _model = Tier2ModelLoader.Load(settings);
+        var cache = settings.CacheSize == 0
+            ? null
+            : new VerdictCache(new VerdictCacheOptions { SizeLimit = settings.CacheSize, Expiration = settings.CacheExpiration }, timeProvider);
+        Detector = new ModelPromptInjectionDetector(
+            _model.Classifier,
+            _model.Manifest.Threshold,
+            settings,
+            timeProvider,
+            cache,
+            new RequestCoalescer<VerdictCacheKey, float>(),
+            batcherMetrics,
+            metrics)
+        {
+            Student = _model.Student,
+            StudentPassBelow = _model.Manifest.Student?.PassBelow,
+        };
+        LogLoaded(logger, _model.Classifier.ModelVersion, _model.EncoderFile, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    /// <summary>The tier-2 detector, or null when tier 2 is disabled.</summary>
+    public ModelPromptInjectionDetector? Detector { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Detector is not null)
+        {
+            await Detector.DisposeAsync().ConfigureAwait(false);
+        }
+        _model?.Classifier.Dispose();
+    }
+
+    [LoggerMessage(EventId = 110, EventName = "Tier2Loaded", Level = LogLevel.Information, Message = "Tier 2 loaded: model {ModelVersion} from {EncoderFile} in {ElapsedMs:F0} ms.")]
+    private static partial void LogLoaded(ILogger logger, string modelVersion, string encoderFile, double elapsedMs);
+
+    [LoggerMessage(EventId = 111, EventName = "Tier2Disabled", Level = LogLevel.Information, Message = "Tier 2 is disabled (Screening:Tier2:Enabled = false): tier 1 alone screens every request.")]
+    private static partial void LogDisabled(ILogger logger);
+}

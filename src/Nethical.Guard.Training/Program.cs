@@ -1,0 +1,31 @@
+using Nethical.Guard.Training;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("""
+        Nethical.Guard.Training — tier-2 model tools (reads ../shared/data, writes models/)
+
+          train     [--encoder MiniLM|ArcticXs] [--seed 42]       embeddings -> head -> models/manifest.json
+          distill   [--temperature 2] [--alpha 0.7]              the head's scores -> hashed n-gram student
+          evaluate  [--variant fp32|int8|both]                   tier 1, tier 2, student and the gate, per file
+          quantize                                               INT8 encoder: size, latency, accuracy vs fp32
+
+        Common: --data DIR  --models DIR  --artifacts DIR  --threads N
+        """);
+    return 0;
+}
+
+var context = TrainingContext.Parse(args[1..]);
+return args[0] switch
+{
+    "train" => TrainCommand.Run(context),
+    "evaluate" => EvaluateCommand.Run(context),
+    "distill" => DistillCommand.Run(context),
+    _ => Fail($"Unknown command '{args[0]}'."),
+};
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}

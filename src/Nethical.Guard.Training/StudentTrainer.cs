@@ -1,0 +1,58 @@
+using Nethical.Guard.Inference;
+
+namespace Nethical.Guard.Training;
+
+/// <summary>
+/// Distils the teacher into a <see cref="HashedNgramStudent"/>: logistic regression on hashed n-grams by AdaGrad-style
+/// SGD, with target <c>alpha · sigmoid(teacherLogit / T) + (1 − alpha) · label</c>. Deterministic for a seed.
+/// </summary>
+internal static class StudentTrainer
+{
+    public static HashedNgramStudent Train(IReadOnlyList<string> texts, IReadOnlyList<double> targets, int buckets, int seed, int epochs = 8, float learningRate = 0.5f, float l2 = 1e-6f)
+    {
+        var weights = new float[buckets];
+        var squared = new float[buckets];
+        var probe = new HashedNgramStudent(weights, 0);
+        var features = texts.Select(t => Collect(probe, t)).ToArray();
+        var bias = 0f;
+        var biasSquared = 0f;
+        var random = new Random(seed);
+        var order = Enumerable.Range(0, texts.Count).ToArray();
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            random.Shuffle(order);
+            foreach (var i in order)
+            {
+                var (ids, scale) = features[i];
+                var logit = bias;
+                foreach (var id in ids)
+                {
+                    logit += weights[id] * scale;
+                }
+                var error = ClassifierHead.Sigmoid(logit) - (float)targets[i];
+                biasSquared += error * error;
+                bias -= learningRate * error / MathF.Sqrt(biasSquared + 1e-6f);
+                foreach (var id in ids)
+                {
+                    var g = (error * scale) + (l2 * weights[id]);
+                    squared[id] += g * g;
+                    weights[id] -= learningRate * g / MathF.Sqrt(squared[id] + 1e-6f);
+                }
+            }
+        }
+        return new HashedNgramStudent(weights, bias);
+    }
+
+    private static (int[] Ids, float Scale) Collect(HashedNgramStudent student, string text)
+    {
+        var list = student.Features(text, static (bucket, state) => state.Ids.Add(bucket), new Collector());
+        return (list.Ids.ToArray(), list.Count == 0 ? 0 : 1 / MathF.Sqrt(list.Count));
+    }
+
+    private sealed class Collector : HashedNgramStudent.ICounted
+    {
+        public List<int> Ids { get; } = [];
+
+        public int Count { get; set; }
+    }
+}

@@ -1,0 +1,60 @@
+using Nethical.Guard.Extraction;
+
+namespace Nethical.Guard.Inference;
+
+/// <summary>Which segments tier 2 sees.</summary>
+public enum Tier2Mode
+{
+    /// <summary>Tier 1 alone.</summary>
+    Off,
+
+    /// <summary>Only what tier 1 and the student cannot decide, and every tool or document segment (the default).</summary>
+    Uncertain,
+
+    /// <summary>Every segment (highest recall, highest cost).</summary>
+    All,
+}
+
+/// <summary>The gate's thresholds, per policy.</summary>
+/// <param name="Tier1Confident">A tier-1 score at or above this decides alone: tier 2 is skipped.</param>
+/// <param name="Tier1Uncertain">A tier-1 score at or above this (and below confident) sends the request's segments to tier 2.</param>
+/// <param name="StudentPassBelow">A user, system or assistant segment whose student probability is below this, with no tier-1 signal, skips tier 2. Null: no student, nothing skips.</param>
+internal readonly record struct GateThresholds(double Tier1Confident, double Tier1Uncertain, double? StudentPassBelow);
+
+/// <summary>
+/// The routing rule between the tiers, one pure function shared by the serving path and the evaluation tool, so what
+/// is measured is what is served.
+/// </summary>
+internal static class TierGate
+{
+    /// <summary>Whether tier 1 alone decides the request (tier 2 is not consulted for any segment).</summary>
+    public static bool Tier1Decides(Tier2Mode mode, double tier1Score, in GateThresholds thresholds)
+        => mode == Tier2Mode.Off || (mode == Tier2Mode.Uncertain && tier1Score >= thresholds.Tier1Confident);
+
+    /// <summary>Whether one segment goes to tier 2, given that tier 1 did not decide the request.</summary>
+    public static bool NeedsTier2(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds)
+    {
+        if (mode == Tier2Mode.All)
+        {
+            return true;
+        }
+        if (mode == Tier2Mode.Off || tier1Score >= thresholds.Tier1Confident)
+        {
+            return false;
+        }
+        // Indirect injections hide in tool output and documents, where the rules are weakest: always look.
+        if (source is SegmentSource.Tool or SegmentSource.Document)
+        {
+            return true;
+        }
+        if (tier1Score >= thresholds.Tier1Uncertain)
+        {
+            return true;
+        }
+        return thresholds.StudentPassBelow is not { } passBelow || studentProbability is not { } student || student >= passBelow;
+    }
+
+    /// <summary>The request's score: tier 1's when it decided, otherwise the higher of tier 1 and tier 2.</summary>
+    public static double Combine(double tier1Score, double? tier2Score)
+        => tier2Score is { } t2 ? Math.Max(tier1Score, t2) : tier1Score;
+}
