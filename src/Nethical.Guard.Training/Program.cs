@@ -21,6 +21,7 @@ return args[0] switch
     "train" => TrainCommand.Run(context),
     "evaluate" => EvaluateCommand.Run(context),
     "distill" => DistillCommand.Run(context),
+    "quantize" => QuantizeCommand.Run(context),
     _ => Fail($"Unknown command '{args[0]}'."),
 };
 

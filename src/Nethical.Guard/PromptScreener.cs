@@ -160,7 +160,7 @@ public sealed class PromptScreener
     }
 
     /// <summary>The gate: which normalised texts tier 2 must score (deduplicated; empty texts never).</summary>
-    private IReadOnlyList<string> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy)
+    private List<string> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy)
     {
         if (_tier2 is null || policy is null || policy.Mode == PolicyMode.Off)
         {
@@ -172,6 +172,7 @@ public sealed class PromptScreener
             return [];
         }
         List<string>? pending = null;
+        HashSet<string>? seen = null;
         foreach (var segment in normalized)
         {
             if (string.IsNullOrWhiteSpace(segment.Text))
@@ -182,7 +183,8 @@ public sealed class PromptScreener
             if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds))
             {
                 pending ??= [];
-                if (!pending.Contains(segment.Text))
+                seen ??= new HashSet<string>(StringComparer.Ordinal);
+                if (seen.Add(segment.Text))
                 {
                     pending.Add(segment.Text);
                 }

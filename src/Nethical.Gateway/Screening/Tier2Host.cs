@@ -39,14 +39,15 @@ internal sealed partial class Tier2Host : IAsyncDisposable
             settings,
             timeProvider,
             cache,
-            new RequestCoalescer<VerdictCacheKey, float>(),
+            new RequestCoalescer<CacheKey, float>(),
             batcherMetrics,
             metrics)
         {
             Student = _model.Student,
             StudentPassBelow = _model.Manifest.Student?.PassBelow,
         };
-        LogLoaded(logger, _model.Classifier.ModelVersion, _model.EncoderFile, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        LogLoaded(logger, _model.Classifier.ModelVersion, _model.EncoderFile, elapsed.TotalMilliseconds);
     }
 
     /// <summary>The tier-2 detector, or null when tier 2 is disabled.</summary>

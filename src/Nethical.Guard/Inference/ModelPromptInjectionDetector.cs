@@ -31,7 +31,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     private readonly IPromptClassifier _model;
     private readonly double _threshold;
     private readonly VerdictCache? _cache;
-    private readonly RequestCoalescer<VerdictCacheKey, float> _coalescer;
+    private readonly RequestCoalescer<CacheKey, float> _coalescer;
     private readonly DynamicBatcher<PreparedText, float> _batcher;
     private readonly ResiliencePipeline<DetectorVerdict> _pipeline;
     private readonly int _maxWindowsPerRun;
@@ -42,7 +42,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         Tier2Options options,
         TimeProvider timeProvider,
         VerdictCache? cache,
-        RequestCoalescer<VerdictCacheKey, float> coalescer,
+        RequestCoalescer<CacheKey, float> coalescer,
         BatcherMetrics? batcherMetrics,
         Tier2Metrics? metrics)
     {
@@ -182,7 +182,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(start));
     }
 
-    private async Task<float> RunAsync(VerdictCacheKey key, PreparedText prepared, CancellationToken cancellationToken)
+    private async Task<float> RunAsync(CacheKey key, PreparedText prepared, CancellationToken cancellationToken)
     {
         if (!_batcher.TryEnqueue(prepared, cancellationToken, out var result))
         {

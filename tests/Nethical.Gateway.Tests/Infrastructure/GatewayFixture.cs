@@ -11,7 +11,7 @@ namespace Nethical.Gateway.Tests.Infrastructure;
 /// The real gateway on a loopback port in front of a <see cref="FakeLlmUpstream"/>, with the shipped routes pointed at
 /// the fake and a few extra routes for the other policies.
 /// </summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public class GatewayFixture : IAsyncLifetime
 {
     private WebApplication? _gateway;
 
@@ -26,6 +26,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// <summary>Every log record the gateway wrote.</summary>
     public FakeLogCollector Logs => _gateway!.Services.GetFakeLogCollector();
 
+    /// <summary>Whether the gateway loads the tier-2 model.</summary>
+    protected virtual bool Tier2Enabled => false;
+
     public async ValueTask InitializeAsync()
     {
         await Upstream.StartAsync();
@@ -34,6 +37,8 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
             ["Screening:BodyReadTimeout"] = "00:00:01",
+            // Tier 1 alone unless a fixture asks for the model (Tier2GatewayFixture): loading it costs seconds.
+            ["Screening:Tier2:Enabled"] = Tier2Enabled ? "true" : "false",
             ["Screening:MaxBodyBytes"] = "1048576",
             ["Screening:MaxDecodedBodyBytes"] = "4194304",
             ["Screening:Policies:failopen:Mode"] = "Enforce",
@@ -74,7 +79,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         settings[$"{route}:Transforms:0:PathRemovePrefix"] = prefix;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Client?.Dispose();
         if (_gateway is not null)
@@ -84,4 +89,10 @@ public sealed class GatewayFixture : IAsyncLifetime
 
         await Upstream.DisposeAsync();
     }
+}
+
+/// <summary>The gateway with the tier-2 model loaded (INT8, built once into the user's model cache).</summary>
+public sealed class Tier2GatewayFixture : GatewayFixture
+{
+    protected override bool Tier2Enabled => true;
 }

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using Nethical.Guard.Caching;
+using Nethical.Guard.Detectors;
+using Nethical.Guard.Inference;
+
+namespace Nethical.Guard.Tests.Inference;
+
+public sealed class ModelPromptInjectionDetectorTests
+{
+    private static readonly DetectorVerdict Tier1 = new("prompt_injection.tier1", 0.3, ["pi.override.from_now_on"], TimeSpan.Zero);
+    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(200);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A hand-written tier-2 model: scores by a delegate, counts batches and texts.</summary>
+    private sealed class FakeClassifier(Func<IReadOnlyList<PreparedText>, float[]> score) : IPromptClassifier
+    {
+        private int _batches;
+        private int _texts;
+
+        public string ModelVersion => "fake-1";
+
+        public int Batches => Volatile.Read(ref _batches);
+
+        public int Texts => Volatile.Read(ref _texts);
+
+        public PreparedText Prepare(string text) => new([new TokenWindow(new[] { text.Length })], false, 1);
+
+        public float[] ScoreBatch(IReadOnlyList<PreparedText> texts, int maxWindowsPerRun)
+        {
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _texts, texts.Count);
+            return score(texts);
+        }
+    }
+
+    private static ModelPromptInjectionDetector Create(IPromptClassifier model, Tier2Options? options = null, VerdictCache? cache = null)
+        => new(model, threshold: 0.5, options ?? new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, cache, new RequestCoalescer<CacheKey, float>(), null, null);
+
+    [Fact]
+    public async Task EvaluateAsync_ModelScoresAboveThreshold_FlagsWithModelReason()
+    {
+        await using var detector = Create(new FakeClassifier(texts => texts.Select(_ => 0.9f).ToArray()));
+
+        var verdict = await detector.EvaluateAsync(["some text"], Tier1, Budget, Ct);
+
+        Assert.False(verdict.Degraded);
+        Assert.Equal(ModelPromptInjectionDetector.DetectorName, verdict.Detector);
+        Assert.True(verdict.Score > 0.5);
+        Assert.Contains(ModelPromptInjectionDetector.ModelReason, verdict.Reasons);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ModelHangs_DegradedToTier1WithinTheBudget()
+    {
+        var model = new FakeClassifier(_ =>
+        {
+            Thread.Sleep(Timeout.Infinite == 0 ? 0 : 3_000);
+            return [0.9f];
+        });
+        await using var detector = Create(model);
+
+        var started = Stopwatch.GetTimestamp();
+        var verdict = await detector.EvaluateAsync(["hang"], Tier1, Budget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        Assert.True(verdict.Degraded);
+        Assert.Equal(Tier1.Score, verdict.Score);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], verdict.Reasons);
+        // The model hangs for 3 s; the answer comes at the budget (200 ms), with room for a loaded CI machine.
+        Assert.True(elapsed < TimeSpan.FromSeconds(2.5), $"took {elapsed}");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ModelThrows_BreakerOpensThenClosesAfterTheBreak()
+    {
+        var failing = 1;
+        var model = new FakeClassifier(texts => Volatile.Read(ref failing) == 1
+            ? throw new InvalidOperationException("model failure")
+            : texts.Select(_ => 0.1f).ToArray());
+        var options = new Tier2Options
+        {
+            MaxBatchWait = TimeSpan.FromMilliseconds(1),
+            BreakerMinimumThroughput = 4,
+            BreakerFailureRatio = 0.5,
+            BreakerSamplingDuration = TimeSpan.FromSeconds(30),
+            BreakDuration = TimeSpan.FromMilliseconds(500),
+        };
+        await using var detector = Create(model, options);
+
+        // Four failures open the breaker (each a distinct text: nothing is cached or coalesced).
+        for (var i = 0; i < 4; i++)
+        {
+            var failed = await detector.EvaluateAsync([$"text {i}"], Tier1, Budget, Ct);
+            Assert.True(failed.Degraded);
+            Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "error"], failed.Reasons);
+        }
+        var batches = model.Batches;
+
+        // Open: the model is not called at all.
+        var open = await detector.EvaluateAsync(["while open"], Tier1, Budget, Ct);
+        Assert.True(open.Degraded);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "circuit_open"], open.Reasons);
+        Assert.Equal(batches, model.Batches);
+
+        // After the break, a healthy model closes it again.
+        Volatile.Write(ref failing, 0);
+        await Task.Delay(TimeSpan.FromMilliseconds(700), Ct);
+        var recovered = await detector.EvaluateAsync(["after the break"], Tier1, Budget, Ct);
+        Assert.False(recovered.Degraded);
+        var next = await detector.EvaluateAsync(["closed again"], Tier1, Budget, Ct);
+        Assert.False(next.Degraded);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_QueueFull_ShedsAtOnceWithoutOpeningTheBreaker()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var model = new FakeClassifier(texts =>
+        {
+            gate.Wait(TimeSpan.FromSeconds(10));
+            return texts.Select(_ => 0.1f).ToArray();
+        });
+        var options = new Tier2Options { MaxBatchSize = 1, MaxBatchWait = TimeSpan.FromMilliseconds(1), QueueCapacity = 2, BreakerMinimumThroughput = 2 };
+        await using var detector = Create(model, options);
+        var longBudget = TimeSpan.FromSeconds(20);
+
+        // One text in the model, two in the queue: the queue is full.
+        var running = detector.EvaluateAsync(["running"], Tier1, longBudget, Ct).AsTask();
+        await WaitUntil(() => model.Batches == 1);
+        var queued = new[] { detector.EvaluateAsync(["queued 1"], Tier1, longBudget, Ct).AsTask(), detector.EvaluateAsync(["queued 2"], Tier1, longBudget, Ct).AsTask() };
+        await WaitUntil(() => detector.QueueDepth == 2);
+
+        var shed = new List<DetectorVerdict>();
+        for (var i = 0; i < 3; i++)
+        {
+            shed.Add(await detector.EvaluateAsync([$"shed {i}"], Tier1, longBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct));
+        }
+
+        Assert.All(shed, v => Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "shed"], v.Reasons));
+        gate.Set();
+        var done = await Task.WhenAll([running, .. queued]).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.All(done, v => Assert.False(v.Degraded));
+        // Shedding is load, not failure: the breaker is still closed.
+        Assert.False((await detector.EvaluateAsync(["after"], Tier1, longBudget, Ct)).Degraded);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_FiftyConcurrentIdenticalTexts_OneEvaluation()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var model = new FakeClassifier(texts =>
+        {
+            gate.Wait(TimeSpan.FromSeconds(10));
+            return texts.Select(_ => 0.9f).ToArray();
+        });
+        await using var detector = Create(model);
+        var budget = TimeSpan.FromSeconds(20);
+
+        var calls = Enumerable.Range(0, 50).Select(_ => Task.Run(() => detector.EvaluateAsync(["the same prompt"], Tier1, budget, Ct).AsTask(), Ct)).ToArray();
+        await Task.Delay(100, Ct);
+        gate.Set();
+        var verdicts = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.All(verdicts, v => Assert.True(v.Score > 0.5));
+        Assert.Equal(1, model.Texts);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_RepeatedText_ServedFromTheCache()
+    {
+        var model = new FakeClassifier(texts => texts.Select(_ => 0.2f).ToArray());
+        using var cache = new VerdictCache(new VerdictCacheOptions { SizeLimit = 100 });
+        await using var detector = Create(model, cache: cache);
+
+        await detector.EvaluateAsync(["cached prompt"], Tier1, Budget, Ct);
+        await detector.EvaluateAsync(["cached prompt"], Tier1, Budget, Ct);
+
+        Assert.Equal(1, model.Texts);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        while (!condition())
+        {
+            Assert.True(Stopwatch.GetTimestamp() < deadline, "timed out waiting for the condition");
+            await Task.Delay(10, Ct);
+        }
+    }
+}
