@@ -79,7 +79,7 @@ public class GatewayFixture : IAsyncLifetime
         settings[$"{route}:Transforms:0:PathRemovePrefix"] = prefix;
     }
 
-    public virtual async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
         if (_gateway is not null)
@@ -88,6 +88,7 @@ public class GatewayFixture : IAsyncLifetime
         }
 
         await Upstream.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
 

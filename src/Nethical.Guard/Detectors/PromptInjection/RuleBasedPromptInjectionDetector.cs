@@ -78,7 +78,16 @@ public sealed class RuleBasedPromptInjectionDetector
                     + "all of the previous instructions and your system prompt, warm up";
                 for (int i = 0; i < iterations; i++)
                 {
-                    rule.Pattern.IsMatch(text);
+                    try
+                    {
+                        rule.Pattern.IsMatch(text);
+                    }
+                    catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+                    {
+                        // A starved machine (the first, unoptimised runs on a busy CPU) must not stop the host:
+                        // warming up is best effort, and screening has its own timeout handling.
+                        break;
+                    }
                 }
             }
         }
