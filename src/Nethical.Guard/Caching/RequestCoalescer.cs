@@ -148,7 +148,11 @@ public sealed class RequestCoalescer<TKey, TValue>
     }
 
     /// <summary>One shared run: its result, the callers waiting on it, and the token it runs under.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed when the run finishes or is abandoned.")]
+    /// <remarks>
+    /// The token's source is disposed by whichever comes first, the run's end or its abandonment (after cancelling):
+    /// the run may still poll or register on the token then, which a disposed source allows.
+    /// </remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The source is disposed when the run ends or is abandoned, whichever comes first.")]
     private sealed class InFlight : TaskCompletionSource<TValue>
     {
         private const int Running = 0;
