@@ -9,6 +9,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           distill   [--temperature 2] [--alpha 0.7]              the head's scores -> hashed n-gram student
           evaluate  [--variant fp32|int8|both]                   tier 1, tier 2, student and the gate, per file
           quantize                                               INT8 encoder: size, latency, accuracy vs fp32
+          benchmark [--threads 1]                                tier 2 served: p50/p99, prompts/s, fp32 vs INT8
 
         Common: --data DIR  --models DIR  --artifacts DIR  --threads N
         """);
@@ -22,6 +23,7 @@ return args[0] switch
     "evaluate" => EvaluateCommand.Run(context),
     "distill" => DistillCommand.Run(context),
     "quantize" => QuantizeCommand.Run(context),
+    "benchmark" => await BenchmarkCommand.RunAsync(context),
     _ => Fail($"Unknown command '{args[0]}'."),
 };
 

@@ -28,6 +28,7 @@ public static class ScreeningExtensions
             .ValidateOnStart();
         services.TryAddSingleton<BatcherMetrics>();
         services.TryAddSingleton<Tier2Metrics>();
+        services.TryAddSingleton<Guard.Caching.CachingMetrics>();
         services.TryAddSingleton<Tier2Host>();
         services.TryAddSingleton(static sp => new PromptScreener(
             sp.GetRequiredService<TextNormalizer>(),

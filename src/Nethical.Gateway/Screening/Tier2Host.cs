@@ -13,12 +13,14 @@ namespace Nethical.Gateway.Screening;
 internal sealed partial class Tier2Host : IAsyncDisposable
 {
     private readonly Tier2Model? _model;
+    private readonly VerdictCache? _cache;
 
     public Tier2Host(
         IOptions<Tier2Options> options,
         TimeProvider timeProvider,
         BatcherMetrics batcherMetrics,
         Tier2Metrics metrics,
+        CachingMetrics cachingMetrics,
         ILogger<Tier2Host> logger)
     {
         var settings = options.Value;
@@ -30,16 +32,16 @@ internal sealed partial class Tier2Host : IAsyncDisposable
 
         var start = Stopwatch.GetTimestamp();
         _model = Tier2ModelLoader.Load(settings);
-        var cache = settings.CacheSize == 0
+        var cache = _cache = settings.CacheSize == 0
             ? null
-            : new VerdictCache(new VerdictCacheOptions { SizeLimit = settings.CacheSize, Expiration = settings.CacheExpiration }, timeProvider);
+            : new VerdictCache(new VerdictCacheOptions { SizeLimit = settings.CacheSize, Expiration = settings.CacheExpiration }, timeProvider, cachingMetrics);
         Detector = new ModelPromptInjectionDetector(
             _model.Classifier,
             _model.Manifest.Threshold,
             settings,
             timeProvider,
             cache,
-            new RequestCoalescer<CacheKey, float>(),
+            new RequestCoalescer<CacheKey, float>(metrics: cachingMetrics),
             batcherMetrics,
             metrics)
         {
@@ -59,6 +61,7 @@ internal sealed partial class Tier2Host : IAsyncDisposable
         {
             await Detector.DisposeAsync().ConfigureAwait(false);
         }
+        _cache?.Dispose();
         _model?.Classifier.Dispose();
     }
 
