@@ -61,7 +61,7 @@ public sealed class RequestCoalescer<TKey, TValue>
         Func<TKey, TState, CancellationToken, Task<TValue>> run,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        // No null check of the key here: it would box a struct key on every call, and the dictionary checks it.
         ArgumentNullException.ThrowIfNull(run);
 
         if (cancellationToken.IsCancellationRequested)

@@ -8,7 +8,9 @@ namespace Nethical.Guard.Tests.Inference;
 public sealed class ModelPromptInjectionDetectorTests
 {
     private static readonly DetectorVerdict Tier1 = new("prompt_injection.tier1", 0.3, ["pi.override.from_now_on"], TimeSpan.Zero);
-    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(200);
+    // Long enough that a loaded CI machine never times out a call that is meant to answer; only the hang test uses a short one.
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ShortBudget = TimeSpan.FromMilliseconds(200);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -61,7 +63,7 @@ public sealed class ModelPromptInjectionDetectorTests
         await using var detector = Create(model);
 
         var started = Stopwatch.GetTimestamp();
-        var verdict = await detector.EvaluateAsync(["hang"], Tier1, Budget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var verdict = await detector.EvaluateAsync(["hang"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         Assert.True(verdict.Degraded);
@@ -157,8 +159,10 @@ public sealed class ModelPromptInjectionDetectorTests
         await using var detector = Create(model);
         var budget = TimeSpan.FromSeconds(20);
 
-        var calls = Enumerable.Range(0, 50).Select(_ => Task.Run(() => detector.EvaluateAsync(["the same prompt"], Tier1, budget, Ct).AsTask(), Ct)).ToArray();
-        await Task.Delay(100, Ct);
+        // All 50 are in flight together: each call joins (or starts) the shared run before it first awaits, and the
+        // run cannot finish before the gate opens.
+        var calls = Enumerable.Range(0, 50).Select(_ => detector.EvaluateAsync(["the same prompt"], Tier1, budget, Ct).AsTask()).ToArray();
+        await WaitUntil(() => model.Batches == 1);
         gate.Set();
         var verdicts = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
