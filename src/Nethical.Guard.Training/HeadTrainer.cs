@@ -8,13 +8,32 @@ namespace Nethical.Guard.Training;
 /// </summary>
 internal static class HeadTrainer
 {
-    public static ClassifierHead TrainLogistic(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int seed, int epochs = 300, float l2 = 1e-4f)
-        => Train(x, y, hidden: 0, seed, epochs, l2, learningRate: 0.01f, batchSize: 128);
+    public static ClassifierHead TrainLogistic(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int seed, int epochs = 300, float l2 = 1e-4f, IReadOnlyList<float>? weights = null)
+        => Train(x, y, hidden: 0, seed, epochs, l2, learningRate: 0.01f, batchSize: 128, weights);
 
-    public static ClassifierHead TrainMlp(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int hidden, int seed, int epochs = 120, float l2 = 1e-4f)
-        => Train(x, y, hidden, seed, epochs, l2, learningRate: 0.002f, batchSize: 64);
+    public static ClassifierHead TrainMlp(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int hidden, int seed, int epochs = 120, float l2 = 1e-4f, IReadOnlyList<float>? weights = null)
+        => Train(x, y, hidden, seed, epochs, l2, learningRate: 0.002f, batchSize: 64, weights);
 
-    private static ClassifierHead Train(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int hidden, int seed, int epochs, float l2, float learningRate, int batchSize)
+    /// <summary>
+    /// Sample weights that give every (group, label) cell the same total weight, so a large file cannot drown a small
+    /// one (or one class the other). Mean weight 1.
+    /// </summary>
+    public static float[] BalancedWeights(IReadOnlyList<string> groups, IReadOnlyList<int> y)
+    {
+        var counts = new Dictionary<(string, int), int>();
+        for (var i = 0; i < y.Count; i++)
+        {
+            counts[(groups[i], y[i])] = counts.GetValueOrDefault((groups[i], y[i])) + 1;
+        }
+        var weights = new float[y.Count];
+        for (var i = 0; i < y.Count; i++)
+        {
+            weights[i] = (float)y.Count / (counts.Count * counts[(groups[i], y[i])]);
+        }
+        return weights;
+    }
+
+    private static ClassifierHead Train(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int hidden, int seed, int epochs, float l2, float learningRate, int batchSize, IReadOnlyList<float>? weights)
     {
         var inputs = x[0].Length;
         var random = new Random(seed);
@@ -72,7 +91,7 @@ internal static class HeadTrainer
                     {
                         logit += w2[d] * activation[d];
                     }
-                    var error = (ClassifierHead.Sigmoid(logit) - y[i]) * (y[i] == 1 ? weightPositive : weightNegative);
+                    var error = (ClassifierHead.Sigmoid(logit) - y[i]) * (weights?[i] ?? (y[i] == 1 ? weightPositive : weightNegative));
 
                     var gw2 = gradients[hidden == 0 ? 0 : 2];
                     var gb2 = gradients[hidden == 0 ? 1 : 3];

@@ -43,6 +43,12 @@ public class GatewayFixture : IAsyncLifetime
             ["Screening:MaxDecodedBodyBytes"] = "4194304",
             ["Screening:Policies:failopen:Mode"] = "Enforce",
             ["Screening:Policies:failopen:OnUnscreenable"] = "Open",
+            // Tier 2 on everything with a budget no model meets: every request is degraded.
+            ["Screening:Policies:tight:Tier2"] = "All",
+            ["Screening:Policies:tight:Tier2Budget"] = "00:00:00.001",
+            ["Screening:Policies:tight-open:Tier2"] = "All",
+            ["Screening:Policies:tight-open:Tier2Budget"] = "00:00:00.001",
+            ["Screening:Policies:tight-open:OnUnscreenable"] = "Open",
         };
         foreach (var cluster in new[] { "openai", "anthropic", "gemini", "ollama" })
         {
@@ -52,6 +58,8 @@ public class GatewayFixture : IAsyncLifetime
         AddRoute(settings, "openai-monitor", "/monitor", "openai", "monitor");
         AddRoute(settings, "openai-failopen", "/failopen", "openai", "failopen");
         AddRoute(settings, "openai-off", "/off", "openai", "off");
+        AddRoute(settings, "openai-tight", "/tight", "openai", "tight");
+        AddRoute(settings, "openai-tight-open", "/tight-open", "openai", "tight-open");
 
         var builder = GatewayApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);

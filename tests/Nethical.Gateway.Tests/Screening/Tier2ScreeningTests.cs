@@ -46,4 +46,28 @@ public sealed class Tier2ScreeningTests(Tier2GatewayFixture gateway) : IClassFix
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Invoke_Tier2MissesItsBudgetFailClosed_Retryable503AndUpstreamNotCalled()
+    {
+        var before = gateway.Upstream.Requests.Count;
+
+        using var response = await gateway.Client.PostAsync("/tight/v1/chat/completions", Chat("Summarise this meeting note " + Guid.NewGuid()), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("screening_degraded", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(before, gateway.Upstream.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Invoke_Tier2MissesItsBudgetFailOpen_PassesOnTier1WithDegradedReason()
+    {
+        using var response = await gateway.Client.PostAsync("/tight-open/v1/chat/completions", Chat("Summarise this meeting note " + Guid.NewGuid()), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var upstream = gateway.Upstream.LastRequest;
+        Assert.Equal("allow", upstream.Header("x-nethical-verdict"));
+        Assert.Contains("pi.tier2.degraded.timeout", upstream.Header("x-nethical-reasons") ?? "", StringComparison.Ordinal);
+    }
 }

@@ -74,6 +74,28 @@ public sealed class ModelPromptInjectionDetectorTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_ModelHangsRepeatedly_TimeoutsOpenTheBreaker()
+    {
+        using var release = new ManualResetEventSlim(false);
+        var model = new FakeClassifier(texts =>
+        {
+            release.Wait(TimeSpan.FromSeconds(10));
+            return texts.Select(_ => 0.1f).ToArray();
+        });
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), BreakerMinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(30) };
+        await using var detector = Create(model, options);
+
+        var first = await detector.EvaluateAsync(["hang 1"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var second = await detector.EvaluateAsync(["hang 2"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var third = await detector.EvaluateAsync(["hang 3"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        release.Set();
+
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], first.Reasons);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], second.Reasons);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "circuit_open"], third.Reasons);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_ModelThrows_BreakerOpensThenClosesAfterTheBreak()
     {
         var failing = 1;
