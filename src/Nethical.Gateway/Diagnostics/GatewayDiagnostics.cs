@@ -8,7 +8,7 @@ namespace Nethical.Gateway.Diagnostics;
 public static class GatewayDiagnostics
 {
     /// <summary>The name of the <see cref="Meter"/> and the <see cref="ActivitySource"/>.</summary>
-    public const string MeterName = "Nethical.Gateway";
+    public const string MeterName = Guard.GuardDiagnostics.MeterName;
 
     internal static readonly ActivitySource ActivitySource = new(MeterName);
 

@@ -39,6 +39,7 @@ public class GatewayFixture : IAsyncLifetime
             ["Screening:BodyReadTimeout"] = "00:00:01",
             // Tier 1 alone unless a fixture asks for the model (Tier2GatewayFixture): loading it costs seconds.
             ["Screening:Tier2:Enabled"] = Tier2Enabled ? "true" : "false",
+            ["Screening:Tier2:CacheDirectory"] = Path.Combine(Path.GetTempPath(), "nethical-tests-models"),
             ["Screening:MaxBodyBytes"] = "1048576",
             ["Screening:MaxDecodedBodyBytes"] = "4194304",
             ["Screening:Policies:failopen:Mode"] = "Enforce",

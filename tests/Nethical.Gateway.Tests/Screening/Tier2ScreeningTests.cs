@@ -1,5 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Nethical.Gateway.Diagnostics;
 using Nethical.Gateway.Tests.Infrastructure;
 
 namespace Nethical.Gateway.Tests.Screening;
@@ -69,5 +73,29 @@ public sealed class Tier2ScreeningTests(Tier2GatewayFixture gateway) : IClassFix
         var upstream = gateway.Upstream.LastRequest;
         Assert.Equal("allow", upstream.Header("x-nethical-verdict"));
         Assert.Contains("pi.tier2.degraded.timeout", upstream.Header("x-nethical-reasons") ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_Tier2Requests_RecordBatchInferenceAndCacheMetrics()
+    {
+        var meterFactory = gateway.Services.GetRequiredService<IMeterFactory>();
+        using var batches = new MetricCollector<int>(meterFactory, GatewayDiagnostics.MeterName, "nethical.tier2.batch.size");
+        using var inference = new MetricCollector<double>(meterFactory, GatewayDiagnostics.MeterName, "nethical.tier2.inference.duration");
+        using var cache = new MetricCollector<long>(meterFactory, GatewayDiagnostics.MeterName, "nethical.tier2.cache.requests");
+        var prompt = "Please review the attached design document and list its open questions " + Guid.NewGuid();
+
+        // A tool segment always goes to tier 2; the second, identical request is answered from the verdict cache.
+        var body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":" + System.Text.Json.JsonSerializer.Serialize(prompt) + "}]}";
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/openai/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.NotEmpty(batches.GetMeasurementSnapshot());
+        Assert.NotEmpty(inference.GetMeasurementSnapshot());
+        var lookups = cache.GetMeasurementSnapshot();
+        Assert.Contains(lookups, m => Equals(m.Tags["result"], "miss"));
+        Assert.Contains(lookups, m => Equals(m.Tags["result"], "hit"));
     }
 }
