@@ -35,6 +35,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     private readonly DynamicBatcher<PreparedText, float> _batcher;
     private readonly ResiliencePipeline<DetectorVerdict> _pipeline;
     private readonly int _maxWindowsPerRun;
+    private readonly TimeSpan _budgetPerExtraWindow;
 
     public ModelPromptInjectionDetector(
         IPromptClassifier model,
@@ -55,6 +56,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         _cache = cache;
         _coalescer = coalescer;
         _maxWindowsPerRun = options.MaxBatchSize;
+        _budgetPerExtraWindow = options.BudgetPerExtraWindow;
         _batcher = new DynamicBatcher<PreparedText, float>(
             ProcessAsync,
             new DynamicBatcherOptions { MaxBatchSize = options.MaxBatchSize, MaxWait = options.MaxBatchWait, QueueCapacity = options.QueueCapacity },
@@ -125,22 +127,42 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 
     /// <summary>
     /// Scores texts (normalised segment texts) and returns the tier-2 verdict: the highest calibrated score, or the tier-1
-    /// verdict marked <see cref="DetectorVerdict.Degraded"/> when the model did not answer within <paramref name="budget"/>.
+    /// verdict marked <see cref="DetectorVerdict.Degraded"/> when the model did not answer in time. The time allowed is
+    /// <paramref name="budget"/> plus <see cref="Tier2Options.BudgetPerExtraWindow"/> for every window beyond each text's
+    /// first, so a long document is screened (once: its verdict is cached) instead of timing out every time.
     /// </summary>
     public async ValueTask<DetectorVerdict> EvaluateAsync(IReadOnlyList<string> texts, DetectorVerdict tier1, TimeSpan budget, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(tier1);
+        var started = Stopwatch.GetTimestamp();
+
+        // Cache look-ups and tokenisation run here, on the request's thread; only model work waits in the batcher.
+        var work = new Work[texts.Count];
+        var extraWindows = 0;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var key = VerdictCache.CreateKey(_model.ModelVersion, texts[i]);
+            if (_cache is not null && _cache.TryGet(key, out var cached))
+            {
+                work[i] = new Work(key, cached, null);
+                continue;
+            }
+            var prepared = _model.Prepare(texts[i]);
+            extraWindows += prepared.Windows.Count - 1;
+            work[i] = new Work(key, null, prepared);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            context.Properties.Set(s_budget, budget);
+            context.Properties.Set(s_budget, budget + (_budgetPerExtraWindow * extraWindows));
             context.Properties.Set(s_fallback, tier1);
-            context.Properties.Set(s_started, Stopwatch.GetTimestamp());
+            context.Properties.Set(s_started, started);
             return await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.Detector.ScoreAsync(state.Texts, ctx.CancellationToken),
+                static (ctx, state) => state.Detector.ScoreAsync(state.Work, state.Started, ctx.CancellationToken),
                 context,
-                (Detector: this, Texts: texts)).ConfigureAwait(false);
+                (Detector: this, Work: work, Started: started)).ConfigureAwait(false);
         }
         finally
         {
@@ -148,22 +170,22 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         }
     }
 
-    private async ValueTask<DetectorVerdict> ScoreAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    private readonly record struct Work(CacheKey Key, float? Cached, PreparedText? Prepared);
+
+    private async ValueTask<DetectorVerdict> ScoreAsync(Work[] work, long started, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
-        var tasks = new Task<float>[texts.Count];
+        var tasks = new Task<float>[work.Length];
         var truncated = false;
-        for (var i = 0; i < texts.Count; i++)
+        for (var i = 0; i < work.Length; i++)
         {
-            var key = VerdictCache.CreateKey(_model.ModelVersion, texts[i]);
-            if (_cache is not null && _cache.TryGet(key, out var cached))
+            if (work[i].Cached is { } cached)
             {
                 tasks[i] = Task.FromResult(cached);
                 continue;
             }
-            var prepared = _model.Prepare(texts[i]);
+            var prepared = work[i].Prepared!;
             truncated |= prepared.Truncated;
-            tasks[i] = _coalescer.GetOrRunAsync(key, (k, ct) => RunAsync(k, prepared, ct), cancellationToken);
+            tasks[i] = _coalescer.GetOrRunAsync(work[i].Key, (Detector: this, Prepared: prepared), static (key, state, ct) => state.Detector.RunAsync(key, state.Prepared, ct), cancellationToken);
         }
 
         var best = 0f;
@@ -177,9 +199,9 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         if (truncated)
         {
             // The end of a very long text was not scored: say so, and let the policy's failure mode decide.
-            return new DetectorVerdict(DetectorName, score, [.. reasons, DegradedReasonPrefix + "truncated"], Stopwatch.GetElapsedTime(start), Degraded: true);
+            return new DetectorVerdict(DetectorName, score, [.. reasons, DegradedReasonPrefix + "truncated"], Stopwatch.GetElapsedTime(started), Degraded: true);
         }
-        return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(start));
+        return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(started));
     }
 
     private async Task<float> RunAsync(CacheKey key, PreparedText prepared, CancellationToken cancellationToken)
@@ -189,7 +211,11 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             throw new Tier2ShedException();
         }
         var score = await result.ConfigureAwait(false);
-        _cache?.Set(key, score);
+        if (!prepared.Truncated)
+        {
+            // A truncated text's score covers only its scored part: never serve it later as a full verdict.
+            _cache?.Set(key, score);
+        }
         return score;
     }
 

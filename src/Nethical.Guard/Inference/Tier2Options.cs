@@ -40,6 +40,12 @@ public sealed class Tier2Options
     /// <summary>How long the first text of a batch waits for company.</summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Time added to a request's tier-2 budget for every encoder window beyond each text's first (a long document is
+    /// many windows). Default 15 ms: about two windows' INT8 inference on one core.
+    /// </summary>
+    public TimeSpan BudgetPerExtraWindow { get; set; } = TimeSpan.FromMilliseconds(15);
+
     /// <summary>Texts that may wait; beyond it, new work is shed to the fallback at once.</summary>
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 64;

@@ -98,4 +98,18 @@ public sealed class Tier2ScreeningTests(Tier2GatewayFixture gateway) : IClassFix
         Assert.Contains(lookups, m => Equals(m.Tags["result"], "miss"));
         Assert.Contains(lookups, m => Equals(m.Tags["result"], "hit"));
     }
+
+    [Fact]
+    public async Task Invoke_LongBenignToolDocument_ScreenedWithinItsScaledBudgetAndPasses()
+    {
+        // About 20,000 word pieces of retrieved text: hundreds of windows, far past the 250 ms base budget, but the
+        // budget grows with the windows, so it is screened rather than refused as degraded.
+        var document = string.Concat(Enumerable.Repeat("The quarterly report covers revenue, staffing and the new office in the harbour district. ", 1100)) + Guid.NewGuid();
+        var body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Summarise the report.\"},{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":" + System.Text.Json.JsonSerializer.Serialize(document) + "}]}";
+
+        using var response = await gateway.Client.PostAsync("/openai/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("degraded", gateway.Upstream.LastRequest.Header("x-nethical-reasons") ?? "", StringComparison.Ordinal);
+    }
 }
