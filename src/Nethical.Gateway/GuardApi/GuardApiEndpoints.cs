@@ -104,7 +104,12 @@ public static class GuardApiEndpoints
         {
             var threshold = policy.BlockThreshold;
             writer.WriteStartObject();
-            writer.WriteString("verdict", Verdict(policy, result.Score));
+            // What the proxy would do: a degraded result under a fail-closed enforcing policy is refused there, so it is
+            // a block here too (with "degraded": true), never an allow that a client could act on.
+            var overall = result.Degraded && policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed
+                ? "block"
+                : Verdict(policy, result.Score);
+            writer.WriteString("verdict", overall);
             writer.WriteString("mode", policy.Mode.ToString());
             writer.WriteNumber("score", Math.Round(result.Score, 4));
             writer.WriteNumber("threshold", threshold);

@@ -17,7 +17,7 @@ public static class ScreeningExtensions
         services.AddOptions<ScreeningOptions>()
             .BindConfiguration(ScreeningOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(static o => AllPoliciesValid(o), "Every screening policy needs a BlockThreshold in [0, 1].")
+            .Validate(static o => AllPoliciesValid(o), "Every screening policy needs BlockThreshold, Tier1Confident and Tier1Uncertain in [0, 1] and a positive Tier2Budget.")
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<TextNormalizer>();
@@ -66,7 +66,8 @@ public static class ScreeningExtensions
     {
         foreach (var policy in options.Policies.Values)
         {
-            if (policy is null || double.IsNaN(policy.BlockThreshold) || policy.BlockThreshold is < 0 or > 1)
+            if (policy is null || !InUnitRange(policy.BlockThreshold) || !InUnitRange(policy.Tier1Confident)
+                || !InUnitRange(policy.Tier1Uncertain) || policy.Tier2Budget <= TimeSpan.Zero)
             {
                 return false;
             }
@@ -74,6 +75,8 @@ public static class ScreeningExtensions
 
         return true;
     }
+
+    private static bool InUnitRange(double value) => value is >= 0 and <= 1;
 
     /// <summary>Proves that <see cref="AddScreening"/> ran.</summary>
     internal sealed class ScreeningMarker;

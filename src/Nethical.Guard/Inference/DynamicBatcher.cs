@@ -64,6 +64,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         _metrics = metrics;
         _maxBatchSize = options.MaxBatchSize;
         _maxWait = options.MaxWait;
+        QueueCapacity = options.QueueCapacity;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
         {
             // Wait, not a Drop mode: with Wait, TryWrite says false when full, so the caller learns it was shed.
@@ -78,6 +79,9 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
 
     /// <summary>Items waiting in the queue, not counting the batch being formed or run.</summary>
     public int QueueDepth => _queue.Reader.Count;
+
+    /// <summary>The most items that may wait; <see cref="TryEnqueue"/> refuses more.</summary>
+    public int QueueCapacity { get; }
 
     /// <summary>
     /// Queues one item. Its task completes with the item's result once its batch has run, faults when the batch fails

@@ -10,7 +10,11 @@ namespace Nethical.Guard.Inference;
 internal sealed class HashedNgramStudent
 {
     private const uint Magic = 0x3153484E; // "NHS1"
-    private const int MaxChars = 16_384;
+    /// <summary>The longest text the student reads; the gate sends longer text to tier 2 without asking it.</summary>
+    public const int MaxChars = 16_384;
+
+    private const int Chunk = 2_048;
+    private const int ChunkStride = 1_536;
     private readonly float[] _weights;
     private readonly int _mask;
 
@@ -34,6 +38,28 @@ internal sealed class HashedNgramStudent
 
     /// <summary>The attack probability of a normalised text.</summary>
     public float Probability(ReadOnlySpan<char> text) => ClassifierHead.Sigmoid(Logit(text));
+
+    /// <summary>
+    /// The highest probability over overlapping 2,048-character chunks: features are length-normalised, so a short
+    /// injection inside long benign text would otherwise be diluted below the pass-below point.
+    /// </summary>
+    public float MaxChunkProbability(ReadOnlySpan<char> text)
+    {
+        if (text.Length <= Chunk)
+        {
+            return Probability(text);
+        }
+        var best = 0f;
+        for (var start = 0; ; start += ChunkStride)
+        {
+            var end = Math.Min(text.Length, start + Chunk);
+            best = Math.Max(best, Probability(text[start..end]));
+            if (end == text.Length)
+            {
+                return best;
+            }
+        }
+    }
 
     public float Logit(ReadOnlySpan<char> text)
     {
@@ -96,7 +122,8 @@ internal sealed class HashedNgramStudent
 
         if (rented is not null)
         {
-            System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            // The buffer held prompt text: clear it before another renter sees it.
+            System.Buffers.ArrayPool<char>.Shared.Return(rented, clearArray: true);
         }
         return state;
     }

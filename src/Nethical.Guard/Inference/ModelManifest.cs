@@ -9,7 +9,7 @@ namespace Nethical.Guard.Inference;
 /// </summary>
 internal sealed record ModelManifest
 {
-    /// <summary>Identifies the trained artifacts; part of every verdict-cache key.</summary>
+    /// <summary>Identifies the head (a hash of its file): the scores the verdict cache holds are its scores, so it is part of every cache key.</summary>
     public required string ModelVersion { get; init; }
 
     /// <summary><c>MiniLM</c> or <c>ArcticXs</c>: the package encoder the head was trained on.</summary>

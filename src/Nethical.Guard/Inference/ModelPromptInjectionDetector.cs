@@ -9,10 +9,12 @@ using Polly.Timeout;
 namespace Nethical.Guard.Inference;
 
 /// <summary>
-/// Tier 2: the encoder model behind the serving path. Per text: the verdict cache, then request coalescing, then the
-/// dynamic batcher; per request: a Polly pipeline with a timeout (the policy's budget), a circuit breaker, and a fallback
-/// to the tier-1 verdict marked degraded. Shed work (a full queue) falls back at once and does not count against the
-/// breaker; a caller's own cancellation propagates.
+/// Tier 2: the encoder model behind the serving path. Per text: the verdict cache, then request coalescing; per request:
+/// one item on a dynamic batcher (short texts and long documents on separate lanes, so a long document never stalls
+/// short prompts), inside a Polly pipeline with a timeout (the policy's budget, grown by the request's extra windows),
+/// a circuit breaker, and a fallback to the tier-1 verdict marked degraded. A full lane sheds the request at once,
+/// before the pipeline (load is not failure: it neither opens nor closes the breaker); a request whose texts are all
+/// cached never waits on the model or the breaker; a caller's own cancellation propagates.
 /// </summary>
 internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 {
@@ -32,10 +34,13 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     private readonly double _threshold;
     private readonly VerdictCache? _cache;
     private readonly RequestCoalescer<CacheKey, float> _coalescer;
-    private readonly DynamicBatcher<PreparedText, float> _batcher;
+    private readonly DynamicBatcher<PreparedText[], float[]> _shortLane;
+    private readonly DynamicBatcher<PreparedText[], float[]> _longLane;
+    private readonly int _longTextWindows;
     private readonly ResiliencePipeline<DetectorVerdict> _pipeline;
     private readonly int _maxWindowsPerRun;
     private readonly TimeSpan _budgetPerExtraWindow;
+    private readonly Tier2Metrics? _metrics;
 
     public ModelPromptInjectionDetector(
         IPromptClassifier model,
@@ -57,9 +62,17 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         _coalescer = coalescer;
         _maxWindowsPerRun = options.MaxBatchSize;
         _budgetPerExtraWindow = options.BudgetPerExtraWindow;
-        _batcher = new DynamicBatcher<PreparedText, float>(
+        _metrics = metrics;
+        _longTextWindows = options.LongTextWindows;
+        _shortLane = new DynamicBatcher<PreparedText[], float[]>(
             ProcessAsync,
             new DynamicBatcherOptions { MaxBatchSize = options.MaxBatchSize, MaxWait = options.MaxBatchWait, QueueCapacity = options.QueueCapacity },
+            timeProvider,
+            batcherMetrics);
+        // Long documents: one request per batch (each is many windows already), a short queue.
+        _longLane = new DynamicBatcher<PreparedText[], float[]>(
+            ProcessAsync,
+            new DynamicBatcherOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero, QueueCapacity = options.LongQueueCapacity },
             timeProvider,
             batcherMetrics);
 
@@ -122,8 +135,8 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     /// <summary>The student probability under which a segment without tier-1 signal skips the model.</summary>
     public double? StudentPassBelow { get; init; }
 
-    /// <summary>Texts waiting for the model.</summary>
-    public int QueueDepth => _batcher.QueueDepth;
+    /// <summary>Requests waiting for the model (both lanes).</summary>
+    public int QueueDepth => _shortLane.QueueDepth + _longLane.QueueDepth;
 
     /// <summary>
     /// Scores texts (normalised segment texts) and returns the tier-2 verdict: the highest calibrated score, or the tier-1
@@ -137,20 +150,35 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(tier1);
         var started = Stopwatch.GetTimestamp();
 
-        // Cache look-ups and tokenisation run here, on the request's thread; only model work waits in the batcher.
+        // Cache look-ups and tokenisation run here, on the request's thread; only model work waits in a lane.
         var work = new Work[texts.Count];
         var extraWindows = 0;
+        var uncached = 0;
+        var best = 0f;
+        var truncated = false;
         for (var i = 0; i < texts.Count; i++)
         {
             var key = VerdictCache.CreateKey(_model.ModelVersion, texts[i]);
             if (_cache is not null && _cache.TryGet(key, out var cached))
             {
-                work[i] = new Work(key, cached, null);
+                best = Math.Max(best, cached);
                 continue;
             }
             var prepared = _model.Prepare(texts[i]);
             extraWindows += prepared.Windows.Count - 1;
-            work[i] = new Work(key, null, prepared);
+            truncated |= prepared.Truncated;
+            work[uncached++] = new Work(key, prepared);
+        }
+
+        if (uncached == 0)
+        {
+            // Everything was cached: the model, its breaker and its budget have nothing to say.
+            return Verdict(best, truncated, started);
+        }
+        if (IsFull(_shortLane) || IsFull(_longLane))
+        {
+            _metrics?.Degraded("shed");
+            return Degraded(tier1, "shed", Stopwatch.GetElapsedTime(started));
         }
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -160,9 +188,9 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             context.Properties.Set(s_fallback, tier1);
             context.Properties.Set(s_started, started);
             return await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.Detector.ScoreAsync(state.Work, state.Started, ctx.CancellationToken),
+                static (ctx, state) => state.Detector.ScoreAsync(state.Work, state.Count, state.Best, state.Truncated, state.Started, ctx.CancellationToken),
                 context,
-                (Detector: this, Work: work, Started: started)).ConfigureAwait(false);
+                (Detector: this, Work: work, Count: uncached, Best: best, Truncated: truncated, Started: started)).ConfigureAwait(false);
         }
         finally
         {
@@ -170,57 +198,154 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         }
     }
 
-    private readonly record struct Work(CacheKey Key, float? Cached, PreparedText? Prepared);
+    private static bool IsFull(DynamicBatcher<PreparedText[], float[]> lane) => lane.QueueDepth >= lane.QueueCapacity;
 
-    private async ValueTask<DetectorVerdict> ScoreAsync(Work[] work, long started, CancellationToken cancellationToken)
+    private readonly record struct Work(CacheKey Key, PreparedText Prepared);
+
+    /// <summary>One text this request scores for every caller waiting on it (the coalescer's owner).</summary>
+    private sealed record Owned(CacheKey Key, PreparedText Prepared, TaskCompletionSource<float> Result);
+
+    private async ValueTask<DetectorVerdict> ScoreAsync(Work[] work, int count, float best, bool truncated, long started, CancellationToken cancellationToken)
     {
-        var tasks = new Task<float>[work.Length];
-        var truncated = false;
-        for (var i = 0; i < work.Length; i++)
+        // Join texts already in flight for another request; own the rest. The coalescer runs the owner's delegate
+        // synchronously, so after this loop `owned` holds exactly the texts this request must send to the model.
+        var owned = new List<Owned>();
+        var tasks = new Task<float>[count];
+        for (var i = 0; i < count; i++)
         {
-            if (work[i].Cached is { } cached)
-            {
-                tasks[i] = Task.FromResult(cached);
-                continue;
-            }
-            var prepared = work[i].Prepared!;
-            truncated |= prepared.Truncated;
-            tasks[i] = _coalescer.GetOrRunAsync(work[i].Key, (Detector: this, Prepared: prepared), static (key, state, ct) => state.Detector.RunAsync(key, state.Prepared, ct), cancellationToken);
+            tasks[i] = _coalescer.GetOrRunAsync(
+                work[i].Key,
+                (Owned: owned, Work: work[i]),
+                static (key, state, _) =>
+                {
+                    var result = new TaskCompletionSource<float>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    state.Owned.Add(new Owned(key, state.Work.Prepared, result));
+                    return result.Task;
+                },
+                cancellationToken);
         }
 
-        var best = 0f;
+        if (owned.Count > 0)
+        {
+            Send(owned);
+        }
+
         foreach (var task in tasks)
         {
             best = Math.Max(best, await task.ConfigureAwait(false));
         }
+        return Verdict(best, truncated, started);
+    }
 
+    /// <summary>
+    /// Queues the owned texts: short ones as one item on the short lane, long ones as one item on the long lane. The
+    /// items run even if this request gives up (its budget ran out): other callers may be waiting on the same texts,
+    /// and the scores are cached for the retry.
+    /// </summary>
+    private void Send(List<Owned> owned)
+    {
+        List<Owned>? shortTexts = null;
+        List<Owned>? longTexts = null;
+        foreach (var text in owned)
+        {
+            if (text.Prepared.Windows.Count > _longTextWindows)
+            {
+                (longTexts ??= []).Add(text);
+            }
+            else
+            {
+                (shortTexts ??= []).Add(text);
+            }
+        }
+        Enqueue(_shortLane, shortTexts);
+        Enqueue(_longLane, longTexts);
+    }
+
+    private void Enqueue(DynamicBatcher<PreparedText[], float[]> lane, List<Owned>? texts)
+    {
+        if (texts is null)
+        {
+            return;
+        }
+        var item = new PreparedText[texts.Count];
+        for (var i = 0; i < item.Length; i++)
+        {
+            item[i] = texts[i].Prepared;
+        }
+        if (!lane.TryEnqueue(item, CancellationToken.None, out var scores))
+        {
+            var shed = new Tier2ShedException();
+            foreach (var text in texts)
+            {
+                text.Result.TrySetException(shed);
+            }
+            return;
+        }
+        _ = Complete(scores, texts, _cache);
+
+        static async Task Complete(Task<float[]> scores, List<Owned> texts, VerdictCache? cache)
+        {
+            try
+            {
+                var values = await scores.ConfigureAwait(false);
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    if (!texts[i].Prepared.Truncated)
+                    {
+                        // A truncated text's score covers only its scored part: never serve it later as a full verdict.
+                        cache?.Set(texts[i].Key, values[i]);
+                    }
+                    texts[i].Result.TrySetResult(values[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var text in texts)
+                {
+                    text.Result.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private DetectorVerdict Verdict(float best, bool truncated, long started)
+    {
         var score = ModelManifest.Calibrate(best, _threshold);
         IReadOnlyList<string> reasons = score >= 0.5 ? [ModelReason] : DetectorVerdict.NoReasons;
         if (truncated)
         {
-            // The end of a very long text was not scored: say so, and let the policy's failure mode decide.
+            // The end of a very long text was not scored: say so (the score stands), and let the policy decide.
             return new DetectorVerdict(DetectorName, score, [.. reasons, DegradedReasonPrefix + "truncated"], Stopwatch.GetElapsedTime(started), Degraded: true);
         }
         return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task<float> RunAsync(CacheKey key, PreparedText prepared, CancellationToken cancellationToken)
+    private ValueTask<IReadOnlyList<float[]>> ProcessAsync(IReadOnlyList<PreparedText[]> batch, CancellationToken cancellationToken)
     {
-        if (!_batcher.TryEnqueue(prepared, cancellationToken, out var result))
+        // All texts of all requests in the batch go through the model together (windows sorted by length, chunks of
+        // at most MaxBatchSize windows), then the scores are handed back per request.
+        var total = 0;
+        foreach (var item in batch)
         {
-            throw new Tier2ShedException();
+            total += item.Length;
         }
-        var score = await result.ConfigureAwait(false);
-        if (!prepared.Truncated)
+        var flat = new PreparedText[total];
+        var offset = 0;
+        foreach (var item in batch)
         {
-            // A truncated text's score covers only its scored part: never serve it later as a full verdict.
-            _cache?.Set(key, score);
+            item.CopyTo(flat, offset);
+            offset += item.Length;
         }
-        return score;
+        var scores = _model.ScoreBatch(flat, _maxWindowsPerRun);
+        var results = new float[batch.Count][];
+        offset = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = scores.AsSpan(offset, batch[i].Length).ToArray();
+            offset += batch[i].Length;
+        }
+        return ValueTask.FromResult<IReadOnlyList<float[]>>(results);
     }
-
-    private ValueTask<IReadOnlyList<float>> ProcessAsync(IReadOnlyList<PreparedText> batch, CancellationToken cancellationToken)
-        => ValueTask.FromResult<IReadOnlyList<float>>(_model.ScoreBatch(batch, _maxWindowsPerRun));
 
     private static string CauseOf(Exception? exception) => exception switch
     {
@@ -233,7 +358,11 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     private static DetectorVerdict Degraded(DetectorVerdict tier1, string reason, TimeSpan elapsed)
         => new(DetectorName, tier1.Score, [DegradedReasonPrefix + reason], elapsed, Degraded: true);
 
-    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _shortLane.DisposeAsync().ConfigureAwait(false);
+        await _longLane.DisposeAsync().ConfigureAwait(false);
+    }
 }
 
 /// <summary>The tier-2 queue was full: the work was shed, not failed.</summary>

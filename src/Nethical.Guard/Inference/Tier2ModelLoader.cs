@@ -18,7 +18,11 @@ internal static class Tier2ModelLoader
     public static Tier2Model Load(Tier2Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var manifest = ModelManifest.Load(OpenArtifact(options, "manifest.json"));
+        ModelManifest manifest;
+        using (var stream = OpenArtifact(options, "manifest.json"))
+        {
+            manifest = ModelManifest.Load(stream);
+        }
         ClassifierHead head;
         using (var stream = OpenArtifact(options, manifest.Head))
         {

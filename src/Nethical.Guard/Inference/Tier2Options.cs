@@ -33,7 +33,7 @@ public sealed class Tier2Options
     [Range(1, 256)]
     public int IntraOpThreads { get; set; } = 1;
 
-    /// <summary>Texts per inference batch (windows of one long text may add to it).</summary>
+    /// <summary>Requests per inference batch, and encoder windows per model run.</summary>
     [Range(1, 1024)]
     public int MaxBatchSize { get; set; } = 32;
 
@@ -46,9 +46,17 @@ public sealed class Tier2Options
     /// </summary>
     public TimeSpan BudgetPerExtraWindow { get; set; } = TimeSpan.FromMilliseconds(15);
 
-    /// <summary>Texts that may wait; beyond it, new work is shed to the fallback at once.</summary>
+    /// <summary>Requests that may wait for the model; beyond it, new work is shed to the fallback at once.</summary>
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>A text of more windows than this is a long document and goes to the long-document lane.</summary>
+    [Range(1, 100_000)]
+    public int LongTextWindows { get; set; } = 4;
+
+    /// <summary>Requests with long documents that may wait; beyond it, they are shed.</summary>
+    [Range(1, 10_000)]
+    public int LongQueueCapacity { get; set; } = 4;
 
     /// <summary>Verdicts kept in the cache (by normalised text and model version).</summary>
     [Range(0, 10_000_000)]

@@ -15,7 +15,7 @@ public sealed class ModelPromptInjectionDetectorTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A hand-written tier-2 model: scores by a delegate, counts batches and texts.</summary>
-    private sealed class FakeClassifier(Func<IReadOnlyList<PreparedText>, float[]> score) : IPromptClassifier
+    private sealed class FakeClassifier(Func<IReadOnlyList<PreparedText>, float[]> score, Func<string, int>? windows = null, bool truncated = false) : IPromptClassifier
     {
         private int _batches;
         private int _texts;
@@ -26,7 +26,11 @@ public sealed class ModelPromptInjectionDetectorTests
 
         public int Texts => Volatile.Read(ref _texts);
 
-        public PreparedText Prepare(string text) => new([new TokenWindow(new[] { text.Length })], false, 1);
+        public PreparedText Prepare(string text)
+        {
+            var count = windows?.Invoke(text) ?? 1;
+            return new([.. Enumerable.Range(0, count).Select(_ => new TokenWindow(new[] { text.Length }))], truncated, count);
+        }
 
         public float[] ScoreBatch(IReadOnlyList<PreparedText> texts, int maxWindowsPerRun)
         {
@@ -203,6 +207,114 @@ public sealed class ModelPromptInjectionDetectorTests
         await detector.EvaluateAsync(["cached prompt"], Tier1, Budget, Ct);
 
         Assert.Equal(1, model.Texts);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ManyDistinctTextsInOneRequest_OneQueueItemNotShed()
+    {
+        var model = new FakeClassifier(texts => texts.Select(_ => 0.1f).ToArray());
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), QueueCapacity = 2 };
+        await using var detector = Create(model, options);
+        var texts = Enumerable.Range(0, 150).Select(i => $"tool result {i}").ToArray();
+
+        var verdict = await detector.EvaluateAsync(texts, Tier1, Budget, Ct);
+
+        Assert.False(verdict.Degraded);
+        Assert.Equal(150, model.Texts);
+        Assert.Equal(1, model.Batches);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_AllTextsCachedWhileBreakerOpen_AnswersFromTheCache()
+    {
+        var failing = 0;
+        var model = new FakeClassifier(texts => Volatile.Read(ref failing) == 1
+            ? throw new InvalidOperationException("model failure")
+            : texts.Select(_ => 0.99f).ToArray());
+        using var cache = new VerdictCache(new VerdictCacheOptions { SizeLimit = 100 });
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), BreakerMinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(30) };
+        await using var detector = Create(model, options, cache);
+        Assert.True((await detector.EvaluateAsync(["known attack"], Tier1, Budget, Ct)).Score > 0.5);
+
+        Volatile.Write(ref failing, 1);
+        for (var i = 0; i < 3; i++)
+        {
+            await detector.EvaluateAsync([$"other {i}"], Tier1, Budget, Ct);
+        }
+        Assert.Contains(ModelPromptInjectionDetector.DegradedReasonPrefix + "circuit_open", (await detector.EvaluateAsync(["new text"], Tier1, Budget, Ct)).Reasons);
+
+        var cached = await detector.EvaluateAsync(["known attack"], Tier1, Budget, Ct);
+
+        Assert.False(cached.Degraded);
+        Assert.True(cached.Score > 0.5);
+    }
+
+    [Fact]
+    public async Task Screen_TruncatedTextTheModelFlags_StillBlocksWithTheModelScore()
+    {
+        var model = new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray(), truncated: true);
+        await using var detector = Create(model);
+        var screener = new PromptScreener(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+        var policy = new Nethical.Guard.Policy.ScreeningPolicy { Tier2 = Tier2Mode.All, Tier2Budget = Budget };
+
+        var tier1 = screener.ScreenText("a very long document", policy);
+        var result = await screener.CompleteAsync(tier1, policy, Ct);
+
+        Assert.True(result.Degraded);
+        Assert.True(result.Score > 0.5);
+        Assert.Contains(ModelPromptInjectionDetector.DegradedReasonPrefix + "truncated", result.Reasons);
+        Assert.Equal(Nethical.Guard.Policy.PolicyAction.Block, Nethical.Guard.Policy.PolicyEvaluator.Decide(policy, result.Score));
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_LongDocumentBusy_ShortPromptsStillAnswer()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var model = new FakeClassifier(
+            texts =>
+            {
+                // A long document holds the model until released.
+                if (texts.Any(t => t.Windows.Count > 4))
+                {
+                    gate.Wait(TimeSpan.FromSeconds(10));
+                }
+                return texts.Select(_ => 0.1f).ToArray();
+            },
+            windows: text => text.StartsWith("long", StringComparison.Ordinal) ? 50 : 1);
+        await using var detector = Create(model);
+
+        var document = detector.EvaluateAsync(["long document"], Tier1, Budget, Ct).AsTask();
+        await WaitUntil(() => model.Batches == 1);
+
+        // The long-document lane is busy; a short prompt goes through its own lane and answers.
+        var shortVerdict = await detector.EvaluateAsync(["short prompt"], Tier1, Budget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        gate.Set();
+        var documentVerdict = await document.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.False(shortVerdict.Degraded);
+        Assert.False(documentVerdict.Degraded);
+        Assert.Equal(2, model.Batches);
+    }
+
+    [Fact]
+    public async Task Screen_UserTextTheStudentClears_SkipsTier2UnlessLongerThanTheStudentReads()
+    {
+        var model = new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray());
+        // A student that clears everything it reads.
+        await using var detector = new ModelPromptInjectionDetector(model, 0.5, new Tier2Options(), TimeProvider.System, null, new RequestCoalescer<CacheKey, float>(), null, null)
+        {
+            Student = new HashedNgramStudent(new float[1024], -10f),
+            StudentPassBelow = 0.5,
+        };
+        var screener = new PromptScreener(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+        var policy = new Nethical.Guard.Policy.ScreeningPolicy();
+
+        var cleared = screener.ScreenText("please summarise the meeting", policy);
+        var padded = screener.ScreenText(string.Concat(Enumerable.Repeat("lorem ipsum dolor sit amet ", 800)) + "please summarise the meeting", policy);
+
+        Assert.Empty(cleared.PendingTier2);
+        Assert.NotEmpty(padded.PendingTier2);
+        Assert.True((await screener.CompleteAsync(padded, policy, Ct)).Score > 0.5);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
