@@ -72,7 +72,7 @@ internal sealed class TrainingContext
         OnnxEncoder onnx;
         if (variant == "int8")
         {
-            var path = EncoderBuilder.GetOrBuildInt8(assets, Path.Combine(ArtifactsDirectory, "encoders"));
+            var path = Tier2ModelLoader.GetOrBuildInt8(assets, Path.Combine(ArtifactsDirectory, "encoders"));
             onnx = new OnnxEncoder(path, tokenizer, threads);
         }
         else

@@ -103,9 +103,6 @@ public sealed class PromptScreener
         return Detect(segments, start, policy);
     }
 
-    /// <summary>Whether a tier-2 model is loaded.</summary>
-    public bool HasTier2 => _tier2 is not null;
-
     /// <summary>
     /// Runs tier 2 on what <see cref="Screen(ReadOnlySpan{byte}, ProviderFormat, ScreeningPolicy?)"/> routed to it and
     /// combines the verdicts. Completes synchronously when nothing was routed.
