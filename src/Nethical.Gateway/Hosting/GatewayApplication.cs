@@ -1,4 +1,5 @@
 using Nethical.Gateway.Diagnostics;
+using Nethical.Gateway.Egress;
 using Nethical.Gateway.GuardApi;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -38,6 +39,8 @@ public static class GatewayApplication
         configuration.AddCommandLine(args);
 
         builder.Services.AddScreening();
+        builder.Services.AddEgress();
+        builder.WebHost.UseEgress();
         AddTelemetryExport(builder);
         builder.Services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))

@@ -36,6 +36,8 @@ public class GatewayFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+            // The egress listener has its own fixture (EgressFixture); here it would bind port 8888 and need a detector.
+            ["Egress:Enabled"] = "false",
             ["Screening:BodyReadTimeout"] = "00:00:01",
             // Tier 1 alone unless a fixture asks for the model (Tier2GatewayFixture): loading it costs seconds.
             ["Screening:Tier2:Enabled"] = Tier2Enabled ? "true" : "false",
