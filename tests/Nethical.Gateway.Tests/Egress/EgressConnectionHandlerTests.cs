@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Nethical.Gateway.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
@@ -90,6 +94,31 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = FakeShadowAiDetector.OpenAiHost }, Cancel).WaitAsync(s_timeout, Cancel);
 
         Assert.True(tls.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task Connect_Tunnel_RecordsDecisionAndBytes()
+    {
+        fixture.Detector.Reset();
+        var meterFactory = fixture.Services.GetRequiredService<IMeterFactory>();
+        using var requests = new MetricCollector<long>(meterFactory, GatewayDiagnostics.MeterName, "nethical.egress.requests");
+        using var bytes = new MetricCollector<long>(meterFactory, GatewayDiagnostics.MeterName, "nethical.egress.tunnel.bytes");
+        using var active = new MetricCollector<long>(meterFactory, GatewayDiagnostics.MeterName, "nethical.egress.tunnels.active");
+
+        using (var client = fixture.CreateProxiedClient())
+        {
+            await client.GetStringAsync($"https://{FakeShadowAiDetector.OpenAiHost}/", Cancel).WaitAsync(s_timeout, Cancel);
+        }
+
+        // The tunnel closes once the client's connection does.
+        await WaitUntilAsync(() => active.GetMeasurementSnapshot().Sum(static m => m.Value) == 0 && active.GetMeasurementSnapshot().Count >= 2);
+        var decision = Assert.Single(requests.GetMeasurementSnapshot());
+        Assert.Equal("connect", decision.Tags["kind"]);
+        Assert.Equal("openai", decision.Tags["provider"]);
+        Assert.Equal(true, decision.Tags["sanctioned"]);
+        Assert.Equal("allow", decision.Tags["action"]);
+        Assert.Contains(bytes.GetMeasurementSnapshot(), m => Equals(m.Tags["direction"], "upstream") && m.Value > 0);
+        Assert.Contains(bytes.GetMeasurementSnapshot(), m => Equals(m.Tags["direction"], "downstream") && m.Value > 0);
     }
 
     // ---- curl -------------------------------------------------------------------------------------------------------
@@ -274,6 +303,16 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < s_timeout, "timed out waiting for the condition");
+            await Task.Delay(20, Cancel);
+        }
+    }
 
     private const string CurlPath = "/usr/bin/curl";
 
