@@ -474,6 +474,19 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         if (verdict.Action == ShadowAiAction.Block)
         {
             await WriteBlockedAsync(output, request, verdict, idle.Token).ConfigureAwait(false);
+            if (!inspectedWhole && body is not null)
+            {
+                using var drainTime = new CancellationTokenSource(s_drainTime, _timeProvider);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(drainTime.Token, closed);
+                try
+                {
+                    await DrainAsync(input, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
             return false;
         }
 
@@ -671,20 +684,26 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         try
         {
             await WriteAsync(output, [.. Encoding.ASCII.GetBytes(head), .. body], linked.Token).ConfigureAwait(false);
-            long drained = 0;
-            while (drained < MaxDrainBytes)
-            {
-                var result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
-                drained += result.Buffer.Length;
-                input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-            }
+            await DrainAsync(input, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Discards what the client still sends (bounded), so that closing does not reset the connection before it reads our answer.</summary>
+    private static async Task DrainAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        long drained = 0;
+        while (drained < MaxDrainBytes)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            drained += result.Buffer.Length;
+            input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
         }
     }
 

@@ -61,6 +61,24 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
         Assert.StartsWith("HTTP/1.1 403 Forbidden\r\n", response, StringComparison.Ordinal);
         Assert.EndsWith("shadow AI: anthropic is not sanctioned", response, StringComparison.Ordinal);
         Assert.Equal("alice", Assert.Single(fixture.Detector.Seen).ClientIdentity);
+
+        // The decision reaches the audit log: route, client and provider, nothing of the traffic.
+        await WaitUntilAsync(() => fixture.Logs.GetSnapshot().Any(static r =>
+            r.Category == "Nethical.Audit" && r.Message.Contains("\"route\":\"egress/connect/api.anthropic.com:443\"", StringComparison.Ordinal)
+            && r.Message.Contains("\"client\":\"alice\"", StringComparison.Ordinal) && r.Message.Contains("provider:anthropic", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Connect_UnsanctionedHostUnderMonitor_TunnelsAndFlags()
+    {
+        fixture.Detector.Reset();
+        fixture.Detector.UnsanctionedAction = ShadowAiAction.Flag;
+        using var client = fixture.CreateProxiedClient();
+
+        var answer = await client.GetStringAsync($"https://{FakeShadowAiDetector.AnthropicHost}/v1/messages", Cancel).WaitAsync(s_timeout, Cancel);
+
+        Assert.Equal(TlsTestServer.Answer, answer);
+        Assert.Contains(fixture.Logs.GetSnapshot(), static r => r.Id.Name == "EgressFlagged" && r.Message.Contains(FakeShadowAiDetector.AnthropicHost, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -244,6 +262,34 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(body, fixture.Upstream.WithMarker(marker)?.Body);
         Assert.True(Assert.Single(fixture.Detector.Seen).Body.IsEmpty);
+    }
+
+    [Fact]
+    public async Task Http_ChunkedBodyByHand_InspectedAndForwardedWithItsLength()
+    {
+        fixture.Detector.Reset();
+        fixture.Detector.SelfHostedSanctioned = true;
+        var marker = UpstreamExtensions.NewMarker();
+        var json = $$"""{"model":"m","messages":[{"role":"user","content":"{{marker}}"}]}""";
+        var split = json.Length / 2;
+        using var socket = await ConnectAsync();
+
+        var response = await SendAndReadToEndAsync(socket,
+            "POST http://llm.internal:8000/v1/chat/completions HTTP/1.1\r\nHost: llm.internal:8000\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + $"{split:x};ext=1\r\n{json[..split]}\r\n{json.Length - split:x}\r\n{json[split..]}\r\n0\r\nX-Trailer: t\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
+        Assert.Contains("Connection: close\r\n", response, StringComparison.Ordinal);
+        // The upstream gave no length, so the answer comes back chunked.
+        Assert.Contains("Transfer-Encoding: chunked\r\n", response, StringComparison.Ordinal);
+        Assert.Contains("chatcmpl-1", response, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n0\r\n\r\n", response, StringComparison.Ordinal);
+        Assert.Equal(json, Encoding.UTF8.GetString(Assert.Single(fixture.Detector.Seen).Body.Span));
+        var received = fixture.Upstream.WithMarker(marker);
+        Assert.NotNull(received);
+        Assert.Equal(json, FakeLlmUpstream.Utf8(received.Body));
+        Assert.Equal(json.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), received.Header("Content-Length"));
     }
 
     [Fact]
