@@ -44,6 +44,8 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
         ("/api/chat", SpecificPathWeight),
         ("/api/embeddings", SpecificPathWeight),
         ("/api/embed", SpecificPathWeight),
+        ("/api/tags", SpecificPathWeight),
+        ("/api/pull", SpecificPathWeight),
         // Bedrock runtime.
         ("/model/*/invoke", SpecificPathWeight),
         ("/model/*/invoke-with-response-stream", SpecificPathWeight),
