@@ -37,7 +37,10 @@ internal readonly record struct AuditRecord(
     string? BodySha256,
     int BodyLength,
     double GuardMilliseconds,
-    string? TraceId);
+    string? TraceId,
+    string Kind = "screening",
+    string? Provider = null,
+    string? Target = null);
 
 /// <summary>
 /// Queues audit records without blocking the request path and writes them as JSON lines from a background service.
@@ -126,7 +129,16 @@ internal sealed partial class AuditLog : BackgroundService
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
         writer.WriteString("time", record.Time);
+        writer.WriteString("kind", record.Kind);
         writer.WriteString("route", record.Route);
+        if (record.Provider is not null)
+        {
+            writer.WriteString("provider", record.Provider);
+        }
+        if (record.Target is not null)
+        {
+            writer.WriteString("target", record.Target);
+        }
         writer.WriteString("client", record.Client);
         writer.WriteString("verdict", record.Verdict);
         if (record.Score is double score)

@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Nethical.Gateway.Screening;
+using Nethical.Gateway.ShadowAi;
 
 namespace Nethical.Gateway.Hosting;
 
@@ -15,6 +16,7 @@ public static class GatewayApplication
     public const string ConfigDirectoryVariable = "NETHICAL_CONFIG_DIR";
 
     private const string EmbeddedDefaults = "Nethical.Gateway.appsettings.json";
+    private const string EmbeddedCatalog = "Nethical.Gateway.ai-catalog.json";
 
     /// <summary>
     /// Creates the builder with the gateway's configuration: the embedded defaults, then <c>appsettings/appsettings.json</c>
@@ -30,15 +32,21 @@ public static class GatewayApplication
         var defaults = typeof(GatewayApplication).Assembly.GetManifestResourceStream(EmbeddedDefaults)
             ?? throw new InvalidOperationException($"The embedded resource '{EmbeddedDefaults}' is missing from the gateway assembly.");
         configuration.AddJsonStream(defaults);
+        var catalog = typeof(GatewayApplication).Assembly.GetManifestResourceStream(EmbeddedCatalog)
+            ?? throw new InvalidOperationException($"The embedded resource '{EmbeddedCatalog}' is missing from the gateway assembly.");
+        configuration.AddJsonStream(catalog);
 
         var directory = Environment.GetEnvironmentVariable(ConfigDirectoryVariable)
             ?? FindConfigDirectory(builder.Environment.ContentRootPath);
         configuration.AddJsonFile(Path.Combine(directory, "appsettings.json"), optional: true, reloadOnChange: true);
+        // The AI endpoint catalog lives in its own file and reloads live like the rest.
+        configuration.AddJsonFile(Path.Combine(directory, "ai-catalog.json"), optional: true, reloadOnChange: true);
         configuration.AddJsonFile(Path.Combine(directory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: true);
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
 
         builder.Services.AddScreening();
+        builder.Services.AddShadowAi();
         builder.Services.AddEgress();
         builder.WebHost.UseEgress();
         AddTelemetryExport(builder);
@@ -95,11 +103,13 @@ public static class GatewayApplication
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.MapGuardApi();
+        app.MapShadowAiApi();
         app.MapReverseProxy(static proxy =>
         {
             proxy.UseScreening();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
+            proxy.UseShadowAi();
             proxy.UsePassiveHealthChecks();
         });
         return app;

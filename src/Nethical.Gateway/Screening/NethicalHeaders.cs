@@ -9,6 +9,9 @@ public static class NethicalHeaders
     public const string Reasons = "x-nethical-reasons";
     public const string GuardMilliseconds = "x-nethical-guard-ms";
 
+    /// <summary>Shadow-AI verdict on an AI request: <c>provider; sanctioned|unsanctioned; action</c>.</summary>
+    public const string ShadowAi = "x-nethical-shadow-ai";
+
     /// <summary>The verdict for a request that could not be screened and passed because its policy fails open.</summary>
     public const string Unscreened = "unscreened";
 }
