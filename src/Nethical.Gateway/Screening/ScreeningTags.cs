@@ -50,7 +50,7 @@ internal sealed class ScreeningTags(string verdict, double? score, string? reaso
         List<string>? forged = null;
         foreach (var header in headers)
         {
-            if (IsNethical(header.Key))
+            if (IsNethical(header.Key) && !string.Equals(header.Key, NethicalHeaders.ClientIdentity, StringComparison.OrdinalIgnoreCase))
             {
                 (forged ??= []).Add(header.Key);
             }

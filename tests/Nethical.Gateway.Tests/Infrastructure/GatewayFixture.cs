@@ -29,6 +29,11 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>Whether the gateway loads the tier-2 model.</summary>
     protected virtual bool Tier2Enabled => false;
 
+    /// <summary>Adds or overrides settings before the gateway is built.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         await Upstream.StartAsync();
@@ -63,6 +68,7 @@ public class GatewayFixture : IAsyncLifetime
         AddRoute(settings, "openai-off", "/off", "openai", "off");
         AddRoute(settings, "openai-tight", "/tight", "openai", "tight");
         AddRoute(settings, "openai-tight-open", "/tight-open", "openai", "tight-open");
+        Configure(settings);
 
         var builder = GatewayApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
@@ -107,4 +113,15 @@ public class GatewayFixture : IAsyncLifetime
 public sealed class Tier2GatewayFixture : GatewayFixture
 {
     protected override bool Tier2Enabled => true;
+}
+
+/// <summary>The gateway with shadow-AI detection enforcing: unsanctioned AI is blocked; the identity <c>build-bot</c> may use any.</summary>
+public sealed class ShadowAiEnforceGatewayFixture : GatewayFixture
+{
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["ShadowAi:Mode"] = "Enforce";
+        settings["ShadowAi:Exceptions:0:Identities:0"] = "build-bot";
+        settings["ShadowAi:Exceptions:0:Providers:0"] = "*";
+    }
 }

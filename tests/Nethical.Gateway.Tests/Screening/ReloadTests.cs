@@ -35,6 +35,7 @@ public sealed class ReloadTests : IAsyncLifetime
         {
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
             ["Screening:Tier2:Enabled"] = "false",
+            ["Egress:Enabled"] = "false",
             ["ReverseProxy:Clusters:openai:Destinations:primary:Address"] = _upstream.BaseAddress.ToString(),
         });
         builder.Logging.ClearProviders();
