@@ -360,27 +360,10 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
         }
     }
 
-    private const string CurlPath = "/usr/bin/curl";
+    private const string CurlPath = Curl.Path;
 
-    private async Task<(int ExitCode, string Output, string Error)> RunCurlAsync(string url)
-    {
-        var start = new ProcessStartInfo(CurlPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "-sS", "--max-time", "8", "--noproxy", "", "-x", fixture.ProxyUri.ToString(), "-k", url })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancel);
-        var error = process.StandardError.ReadToEndAsync(Cancel);
-        await process.WaitForExitAsync(Cancel).WaitAsync(s_timeout, Cancel);
-        return (process.ExitCode, await output.WaitAsync(s_timeout, Cancel), await error.WaitAsync(s_timeout, Cancel));
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunCurlAsync(string url)
+        => Curl.RunAsync(fixture.ProxyUri, url, Cancel);
 
     private static StringContent ChatBody(string marker) => new(
         $$"""{"model":"llama3","messages":[{"role":"user","content":"say hi {{marker}}"}]}""", Encoding.UTF8, "application/json");

@@ -15,7 +15,7 @@ namespace Nethical.Gateway.Tests.Egress;
 /// The real gateway with its egress listener on a loopback port, a fake detector and a resolver that sends every host
 /// to a local server: the TLS test server for the AI hosts, the fake LLM upstream for everything else.
 /// </summary>
-public sealed class EgressFixture : IAsyncLifetime
+public class EgressFixture : IAsyncLifetime
 {
     public const int MaxInspectedBodyBytes = 64 * 1024;
 
@@ -37,6 +37,14 @@ public sealed class EgressFixture : IAsyncLifetime
 
     public FakeLogCollector Logs => _gateway!.Services.GetFakeLogCollector();
 
+    /// <summary>True: the gateway's own detector and catalog decide (configured by <see cref="Configure"/>); false: the fake.</summary>
+    protected virtual bool UseRealDetector => false;
+
+    /// <summary>Adds or overrides settings before the gateway is built.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         await Upstream.StartAsync();
@@ -46,7 +54,7 @@ public sealed class EgressFixture : IAsyncLifetime
         Resolver.Ports[FakeShadowAiDetector.AnthropicHost] = TlsServer.Port;
 
         var builder = GatewayApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
             ["Screening:Tier2:Enabled"] = "false",
@@ -56,8 +64,13 @@ public sealed class EgressFixture : IAsyncLifetime
             ["Egress:ClientHelloTimeout"] = "00:00:02",
             ["Egress:IdleTimeout"] = "00:00:10",
             ["Egress:MaxInspectedBodyBytes"] = MaxInspectedBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        builder.Services.AddSingleton<IShadowAiDetector>(Detector);
+        };
+        Configure(settings);
+        builder.Configuration.AddInMemoryCollection(settings);
+        if (!UseRealDetector)
+        {
+            builder.Services.AddSingleton<IShadowAiDetector>(Detector);
+        }
         builder.Services.AddSingleton<IEgressResolver>(Resolver);
         builder.Logging.ClearProviders();
         builder.Logging.AddFakeLogging();
@@ -88,6 +101,7 @@ public sealed class EgressFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync();
@@ -95,5 +109,23 @@ public sealed class EgressFixture : IAsyncLifetime
 
         await TlsServer.DisposeAsync();
         await Upstream.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The egress proxy with the gateway's real detector and catalog, enforcing: only OpenAI is sanctioned. The resolver
+/// sends api.openai.com and api.anthropic.com to the TLS test server and everything else to the fake upstream.
+/// </summary>
+public sealed class RealDetectorEgressFixture : EgressFixture
+{
+    protected override bool UseRealDetector => true;
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["ShadowAi:Mode"] = "Enforce";
+        settings["ShadowAi:Sanctioned:0"] = "openai";
+        // The shipped defaults sanction two more: override them (array entries bind by index).
+        settings["ShadowAi:Sanctioned:1"] = "openai";
+        settings["ShadowAi:Sanctioned:2"] = "openai";
     }
 }

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text;
+using Nethical.Gateway.Tests.Infrastructure;
+
+namespace Nethical.Gateway.Tests.Egress;
+
+/// <summary>
+/// The egress proxy end to end with the gateway's own catalog and detector (no fake): real clients (HttpClient with a
+/// WebProxy, curl -x), catalog hosts mapped to loopback by the resolver seam, a local TLS server and a local fake
+/// "self-hosted" LLM server on an arbitrary port.
+/// </summary>
+public sealed class EgressRealDetectorTests(RealDetectorEgressFixture fixture) : IClassFixture<RealDetectorEgressFixture>
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Connect_SanctionedCatalogHost_TunnelsToTheTlsServer()
+    {
+        using var client = fixture.CreateProxiedClient();
+
+        var answer = await client.GetStringAsync("https://api.openai.com/v1/models", Cancel).WaitAsync(s_timeout, Cancel);
+
+        Assert.Equal(TlsTestServer.Answer, answer);
+    }
+
+    [Fact]
+    public async Task Connect_UnsanctionedCatalogHost_Refused403()
+    {
+        using var client = fixture.CreateProxiedClient();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync("https://api.anthropic.com/v1/messages", Cancel).WaitAsync(s_timeout, Cancel));
+
+        Assert.Contains("403", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Curl_SanctionedAndUnsanctioned_AnswerAnd403()
+    {
+        Assert.SkipUnless(File.Exists(Curl.Path), "curl is not installed at /usr/bin/curl.");
+
+        var sanctioned = await Curl.RunAsync(fixture.ProxyUri, "https://api.openai.com/v1/models", Cancel);
+        var unsanctioned = await Curl.RunAsync(fixture.ProxyUri, "https://api.anthropic.com/v1/messages", Cancel);
+
+        Assert.Equal(0, sanctioned.ExitCode);
+        Assert.Equal(TlsTestServer.Answer, sanctioned.Output);
+        Assert.NotEqual(0, unsanctioned.ExitCode);
+        Assert.Contains("403", unsanctioned.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http_OpenAiShapedRequestToAnInternalServer_DetectedAsSelfHostedByPathAndBodyAndBlocked()
+    {
+        var marker = UpstreamExtensions.NewMarker();
+        using var client = fixture.CreateProxiedClient();
+        var port = fixture.Upstream.BaseAddress.Port;
+        var body = new StringContent($$"""{"model":"llama3","messages":[{"role":"user","content":"say hi {{marker}}"}]}""", Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync($"http://gpu-box.internal:{port}/v1/chat/completions", body, Cancel).WaitAsync(s_timeout, Cancel);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("self-hosted", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.Null(fixture.Upstream.WithMarker(marker));
+        // The audit log names the provider and both signals; never the prompt.
+        var audit = fixture.Logs.GetSnapshot().Where(r => r.Category == "Nethical.Audit").Select(r => r.Message).ToList();
+        Assert.Contains(audit, m => m.Contains("self-hosted", StringComparison.Ordinal) && m.Contains("ai.path", StringComparison.Ordinal) && m.Contains("ai.body", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, m => m.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Http_NonAiRequest_PassesByteForByte()
+    {
+        var marker = UpstreamExtensions.NewMarker();
+        var payload = new byte[5000];
+        new Random(7).NextBytes(payload);
+        Encoding.ASCII.GetBytes(marker).CopyTo(payload, 0);
+        using var client = fixture.CreateProxiedClient();
+        var port = fixture.Upstream.BaseAddress.Port;
+        using var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+
+        using var response = await client.PostAsync($"http://files.internal:{port}/upload?id=42", content, Cancel).WaitAsync(s_timeout, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.IsType<ReceivedRequest>(fixture.Upstream.WithMarker(marker));
+        Assert.Equal(payload, received.Body);
+        Assert.Equal("/upload?id=42", received.Path);
+        Assert.Equal("application/octet-stream", received.Header("Content-Type"));
+    }
+}
