@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t nethical-gateway .
-# Run:   docker run --rm -p 8080:8080 nethical-gateway
+# Run:   docker run --rm -p 8080:8080 -p 8888:8888 nethical-gateway   (8888: the egress proxy)
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -24,8 +24,9 @@ COPY appsettings/ /app/appsettings/
 ENV NETHICAL_CONFIG_DIR=/app/appsettings \
     Screening__Tier2__CacheDirectory=/tmp/nethical-models \
     Kestrel__Endpoints__Http__Url=http://0.0.0.0:8080 \
+    Egress__Url=http://0.0.0.0:8888 \
     DOTNET_gcServer=0
-EXPOSE 8080
+EXPOSE 8080 8888
 # The aspnet image ships an unprivileged user; its id is in $APP_UID.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Nethical.Gateway.dll"]

@@ -654,18 +654,21 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
             return;
         }
 
-        var reasons = verdict.Provider is null ? string.Join(',', verdict.Signals) : string.Join(',', ["provider:" + verdict.Provider, .. verdict.Signals]);
+        var target = $"{request.Host}:{request.Port}";
         _audit.Record(new AuditRecord(
             _timeProvider.GetUtcNow(),
-            $"egress/{kind}/{request.Host}:{request.Port}",
+            $"egress/{kind}",
             ClientName(request),
             ShadowAiVerdictTags.ActionName(verdict.Action),
             verdict.Score,
-            reasons,
+            string.Join(',', verdict.Signals),
             body.IsEmpty ? null : GatewayDiagnostics.Fingerprint(body.Span),
             body.Length,
             elapsed.TotalMilliseconds,
-            Activity.Current?.TraceId.ToString()));
+            Activity.Current?.TraceId.ToString(),
+            Kind: "shadow_ai",
+            Provider: verdict.Provider,
+            Target: target));
     }
 
     private static string? ClientName(OutboundRequest request) => request.ClientIdentity ?? request.ClientAddress?.ToString();

@@ -64,8 +64,10 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
 
         // The decision reaches the audit log: route, client and provider, nothing of the traffic.
         await WaitUntilAsync(() => fixture.Logs.GetSnapshot().Any(static r =>
-            r.Category == "Nethical.Audit" && r.Message.Contains("\"route\":\"egress/connect/api.anthropic.com:443\"", StringComparison.Ordinal)
-            && r.Message.Contains("\"client\":\"alice\"", StringComparison.Ordinal) && r.Message.Contains("provider:anthropic", StringComparison.Ordinal)));
+            r.Category == "Nethical.Audit" && r.Message.Contains("\"route\":\"egress/connect\"", StringComparison.Ordinal)
+            && r.Message.Contains("\"kind\":\"shadow_ai\"", StringComparison.Ordinal)
+            && r.Message.Contains("\"target\":\"api.anthropic.com:443\"", StringComparison.Ordinal)
+            && r.Message.Contains("\"client\":\"alice\"", StringComparison.Ordinal) && r.Message.Contains("\"provider\":\"anthropic\"", StringComparison.Ordinal)));
     }
 
     [Fact]
