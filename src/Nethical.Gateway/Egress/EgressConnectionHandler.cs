@@ -9,6 +9,10 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Nethical.Gateway.Diagnostics;
+using Nethical.Gateway.Screening;
+using Nethical.Guard;
+using Nethical.Guard.Extraction;
+using Nethical.Guard.Policy;
 using Nethical.Guard.ShadowAi;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -38,6 +42,8 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
     private readonly EgressOptions _options;
     private readonly EgressMetrics _metrics;
     private readonly AuditLog? _audit;
+    private readonly PromptScreener? _screener;
+    private readonly IOptionsMonitor<ScreeningOptions>? _screening;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
@@ -61,8 +67,10 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         _timeProvider = timeProvider;
         _logger = logger;
 
-        // The audit log comes with screening (AddScreening); egress writes to it when it is there.
+        // The audit log and the prompt screener come with screening (AddScreening); egress uses them when there.
         _audit = services.GetService<AuditLog>();
+        _screener = services.GetService<PromptScreener>();
+        _screening = services.GetService<IOptionsMonitor<ScreeningOptions>>();
     }
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
@@ -490,6 +498,13 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
             return false;
         }
 
+        // AI traffic that may go out still carries prompts: screen them as the reverse proxy does.
+        if (verdict.IsAi && inspectedWhole && !inspected.IsEmpty
+            && await ScreenPromptAsync(output, request, inspected, client, idle.Token).ConfigureAwait(false) is false)
+        {
+            return false;
+        }
+
         var keepAlive = head.IsHttp11 && !head.HasToken("Connection", "close") && !head.HasToken("Proxy-Connection", "close");
         var response = new EgressResponse(output, idle, head.Method == "HEAD", head.IsHttp11, keepAlive);
         var lifetime = new EgressLifetimeFeature(idle);
@@ -593,6 +608,83 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    /// <summary>
+    /// Screens the prompt of an AI request egress lets through. Returns false (after answering) when the screening
+    /// policy blocks it, or when the body cannot be screened under a fail-closed policy.
+    /// </summary>
+    private async Task<bool> ScreenPromptAsync(PipeWriter output, OutboundRequest request, ReadOnlyMemory<byte> body, IPAddress? client, CancellationToken cancellationToken)
+    {
+        if (_screener is null || _screening is null)
+        {
+            return true;
+        }
+        var policy = _screening.CurrentValue.GetPolicy(_options.ScreeningPolicy);
+        if (policy.Mode == PolicyMode.Off)
+        {
+            return true;
+        }
+
+        ScreeningResult result;
+        try
+        {
+            result = _screener.Screen(body.Span, ProviderFormat.Auto, policy);
+        }
+        catch (PromptExtractionException)
+        {
+            if (policy.OnUnscreenable == FailureMode.Open)
+            {
+                return true;
+            }
+            await WriteScreeningRefusalAsync(output, StatusCodes.Status400BadRequest, "invalid_json", "Nethical Gateway could not screen this request.", cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        result = await _screener.CompleteAsync(result, policy, cancellationToken).ConfigureAwait(false);
+
+        var action = PolicyEvaluator.Decide(policy, result.Score);
+        var reasons = string.Join(',', result.Reasons);
+        if (_audit is { Enabled: true })
+        {
+            _audit.Record(new AuditRecord(
+                _timeProvider.GetUtcNow(),
+                "egress/http",
+                request.ClientIdentity ?? client?.ToString(),
+                action.ToVerdict(),
+                result.Score,
+                reasons,
+                GatewayDiagnostics.Fingerprint(body.Span),
+                body.Length,
+                result.Elapsed.TotalMilliseconds,
+                Activity.Current?.TraceId.ToString(),
+                Target: $"{request.Host}:{request.Port}"));
+        }
+        if (action == PolicyAction.Block)
+        {
+            Log.PromptBlocked(_logger, request.Host, request.Port, result.Score, reasons);
+            await WriteScreeningRefusalAsync(output, StatusCodes.Status400BadRequest, ProviderErrorWriter.PromptInjectionCode,
+                "Request blocked by Nethical Gateway: possible prompt injection.", cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        if (result.Degraded && policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed)
+        {
+            await WriteScreeningRefusalAsync(output, StatusCodes.Status503ServiceUnavailable, "screening_degraded",
+                "Nethical Gateway could not complete screening in time; retry shortly.", cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        return true;
+    }
+
+    private static async Task WriteScreeningRefusalAsync(PipeWriter output, int status, string code, string message, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            ProviderErrorWriter.Write(writer, ProviderFormat.OpenAi, status, code, message);
+        }
+        var reason = status == StatusCodes.Status400BadRequest ? "Bad Request" : "Service Unavailable";
+        var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {buffer.WrittenCount}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+        await WriteAsync(output, [.. Encoding.ASCII.GetBytes(head), .. buffer.WrittenSpan], cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteBlockedAsync(PipeWriter output, OutboundRequest request, ShadowAiVerdict verdict, CancellationToken cancellationToken)

@@ -47,4 +47,11 @@ public sealed class EgressOptions
     /// <summary>The request header that names the client (default <c>X-Nethical-Client</c>); it is not forwarded.</summary>
     [Required]
     public string ClientIdentityHeader { get; set; } = DefaultClientIdentityHeader;
+
+    /// <summary>
+    /// The screening policy (a name under <c>Screening:Policies</c>) for prompts in AI requests that egress lets
+    /// through over plain <c>http://</c>: they are screened for prompt injection like the reverse proxy's. Default
+    /// <c>default</c>; a policy in <c>Off</c> mode disables it.
+    /// </summary>
+    public string ScreeningPolicy { get; set; } = "default";
 }

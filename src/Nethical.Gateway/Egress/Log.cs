@@ -46,4 +46,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 310, EventName = "EgressUninspectedBody", Level = LogLevel.Debug,
         Message = "{Method} to {Host}:{Port}: body larger than {Limit} bytes, decided without it.")]
     public static partial void UninspectedBody(ILogger logger, string method, string host, int port, int limit);
+
+    [LoggerMessage(EventId = 315, EventName = "EgressPromptBlocked", Level = LogLevel.Warning,
+        Message = "Blocked a prompt to {Host}:{Port} through egress: score {Score:F2}, reasons {Reasons}.")]
+    public static partial void PromptBlocked(ILogger logger, string host, int port, double score, string reasons);
 }

@@ -127,5 +127,8 @@ public sealed class RealDetectorEgressFixture : EgressFixture
         // The shipped defaults sanction two more: override them (array entries bind by index).
         settings["ShadowAi:Sanctioned:1"] = "openai";
         settings["ShadowAi:Sanctioned:2"] = "openai";
+        // The identity "lab" may use any AI (its prompts are still screened).
+        settings["ShadowAi:Exceptions:0:Identities:0"] = "lab";
+        settings["ShadowAi:Exceptions:0:Providers:0"] = "*";
     }
 }
