@@ -54,6 +54,8 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
         // Hugging Face text-generation-inference: generic names, so weaker.
         ("/generate", GenericPathWeight),
         ("/generate_stream", GenericPathWeight),
+        // llama.cpp's own server.
+        ("/completion", GenericPathWeight),
     ];
 
     private readonly Func<ShadowAiOptions> _options;
@@ -367,7 +369,7 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
 
         var final = body.Length <= MaxBodyScanBytes;
         var reader = new Utf8JsonReader(final ? body : body[..MaxBodyScanBytes], isFinalBlock: final, state: default);
-        bool model = false, messages = false, prompt = false, contents = false, input = false, inputs = false, parameters = false;
+        bool model = false, messages = false, prompt = false, contents = false, input = false, inputs = false, parameters = false, predict = false;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -406,6 +408,10 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
                 {
                     name = Property.Parameters;
                 }
+                else if (reader.ValueTextEquals("n_predict"u8))
+                {
+                    name = Property.Predict;
+                }
 
                 if (!reader.Read())
                 {
@@ -436,6 +442,9 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
                     case Property.Parameters:
                         parameters = type == JsonTokenType.StartObject;
                         break;
+                    case Property.Predict:
+                        predict = type == JsonTokenType.Number;
+                        break;
                     default:
                         break;
                 }
@@ -451,7 +460,7 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
             // Malformed past some point: judge by what was read before it.
         }
 
-        return (model && (messages || prompt || contents || input)) || contents || (inputs && parameters) ? 60 : 0;
+        return (model && (messages || prompt || contents || input)) || contents || (inputs && parameters) || (prompt && predict) ? 60 : 0;
     }
 
     private enum Property
@@ -464,6 +473,7 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
         Input,
         Inputs,
         Parameters,
+        Predict,
     }
 
     private static readonly string[] HuggingFaceModelFiles = [".gguf", ".safetensors", ".onnx", ".bin", ".pt", ".pth", ".ckpt"];
@@ -473,6 +483,36 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
     /// Xet storage hosts (where a CONNECT is enough); <c>ollama-registry</c> for the Ollama registry; else null.
     /// </summary>
     internal static string? ModelDownload(ReadOnlySpan<char> host, ReadOnlySpan<char> path)
+    {
+        var hosted = HostedModelDownload(host, path);
+        if (hosted is not null
+            || host.Equals("huggingface.co", StringComparison.OrdinalIgnoreCase) || host.Equals("hf.co", StringComparison.OrdinalIgnoreCase)
+            || host.Equals("www.huggingface.co", StringComparison.OrdinalIgnoreCase))
+        {
+            // On Hugging Face's own site only /resolve/ is a download: a /blob/ page shows the file, it does not fetch it.
+            return hosted;
+        }
+
+        // A file that is only ever a model's weights (GGUF, GGML, safetensors) is a model download on any host.
+        var bare = path;
+        var cut = bare.IndexOfAny('?', '#');
+        if (cut >= 0)
+        {
+            bare = bare[..cut];
+        }
+        foreach (var extension in AnyHostModelFiles)
+        {
+            if (bare.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return ShadowAiOptions.SelfHosted;
+            }
+        }
+        return null;
+    }
+
+    private static readonly string[] AnyHostModelFiles = [".gguf", ".ggml", ".safetensors"];
+
+    private static string? HostedModelDownload(ReadOnlySpan<char> host, ReadOnlySpan<char> path)
     {
         if (host.Equals("registry.ollama.ai", StringComparison.OrdinalIgnoreCase))
         {

@@ -91,8 +91,7 @@ public sealed class ShadowAiUrlTableTests
         new("Gemma behind a Gemini-shaped proxy", "POST", "http://10.0.0.9/v1beta/models/gemma-2:streamGenerateContent", true, "self-hosted", Body: Gemini),
         new("Anthropic key to an unknown host", "POST", "https://llm-proxy.corp.example/anything", true, "self-hosted", Bearer(FakeAnthropicKey)),
         new("OpenAI key + chat body to a relay", "POST", "https://relay.example.org/api/proxy", true, "self-hosted", Bearer(FakeOpenAiKey), Chat),
-        new("llama.cpp native /completion", "POST", "http://llama.corp.internal:8080/completion", true, "self-hosted", Body: """{"prompt":"Building a website can be done in","n_predict":128}""",
-            ExpectedMiss: "llama.cpp's own /completion endpoint has no model field and a generic path: only port 8080 (0.2) fires. Its OpenAI-compatible /v1/* endpoints are caught."),
+        new("llama.cpp native /completion", "POST", "http://llama.corp.internal:8080/completion", true, "self-hosted", Body: """{"prompt":"Building a website can be done in","n_predict":128}"""),
 
         // Model artifact downloads.
         new("HF GGUF download", "GET", "https://huggingface.co/TheBloke/Llama-2-7B-GGUF/resolve/main/llama-2-7b.Q4_K_M.gguf", true, "huggingface"),
@@ -102,8 +101,10 @@ public sealed class ShadowAiUrlTableTests
         Tunnel("HF regional LFS CDN tunnel", "cdn-lfs-us-1.hf.co:443", true, "huggingface"),
         new("Ollama registry blob", "GET", "https://registry.ollama.ai/v2/library/llama3/blobs/sha256:0123abcd", true, "ollama-registry"),
         Tunnel("Ollama registry tunnel", "registry.ollama.ai:443", true, "ollama-registry"),
-        new("GGUF from a GitHub release", "GET", "https://github.com/example/models/releases/download/v1/tiny.gguf", true, "self-hosted",
-            ExpectedMiss: "model files are only recognised on Hugging Face and Ollama hosts; a .gguf elsewhere has no provider to name."),
+        new("GGUF from a GitHub release", "GET", "https://github.com/example/models/releases/download/v1/tiny.gguf", true, "self-hosted"),
+        new("safetensors from an internal artifact store", "GET", "https://artifacts.corp.internal/ml/llama/model-00001-of-00002.safetensors", true, "self-hosted"),
+        new("ONNX file from an ordinary CDN (not only ever a model)", "GET", "https://cdn.example.com/assets/detector.onnx", false, null),
+        new("A generic /completion on an ordinary API (no AI body)", "POST", "https://api.example.com/completion", false, null, Body: """{"order":42,"status":"done"}"""),
 
         // Hugging Face pages that are not model downloads.
         new("HF model card page", "GET", "https://huggingface.co/meta-llama/Llama-3.1-8B", false, null),
