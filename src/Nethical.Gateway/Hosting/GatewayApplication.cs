@@ -19,8 +19,9 @@ public static class GatewayApplication
     private const string EmbeddedCatalog = "Nethical.Gateway.ai-catalog.json";
 
     /// <summary>
-    /// Creates the builder with the gateway's configuration: the embedded defaults, then <c>appsettings/appsettings.json</c>
-    /// and <c>appsettings/appsettings.{Environment}.json</c> (both optional, reloaded on change), environment variables and
+    /// Creates the builder with the gateway's configuration: <c>appsettings/appsettings.json</c> and
+    /// <c>appsettings/ai-catalog.json</c> (each from disk, reloaded on change, or the copy built into the assembly when the
+    /// file is absent), <c>appsettings/appsettings.{Environment}.json</c> (optional, reloaded), environment variables and
     /// the command line.
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
@@ -29,18 +30,14 @@ public static class GatewayApplication
         var configuration = builder.Configuration;
         configuration.Sources.Clear();
 
-        var defaults = typeof(GatewayApplication).Assembly.GetManifestResourceStream(EmbeddedDefaults)
-            ?? throw new InvalidOperationException($"The embedded resource '{EmbeddedDefaults}' is missing from the gateway assembly.");
-        configuration.AddJsonStream(defaults);
-        var catalog = typeof(GatewayApplication).Assembly.GetManifestResourceStream(EmbeddedCatalog)
-            ?? throw new InvalidOperationException($"The embedded resource '{EmbeddedCatalog}' is missing from the gateway assembly.");
-        configuration.AddJsonStream(catalog);
-
         var directory = Environment.GetEnvironmentVariable(ConfigDirectoryVariable)
             ?? FindConfigDirectory(builder.Environment.ContentRootPath);
-        configuration.AddJsonFile(Path.Combine(directory, "appsettings.json"), optional: true, reloadOnChange: true);
+        // Each file comes from disk when it is there (reloaded on change), else from the copy built into the assembly.
+        // Never both: the configuration binder merges arrays by index, so a shorter list on disk (fewer sanctioned
+        // providers, a catalog with an entry removed) would keep the built-in entries past its end.
+        AddJson(configuration, directory, "appsettings.json", EmbeddedDefaults);
         // The AI endpoint catalog lives in its own file and reloads live like the rest.
-        configuration.AddJsonFile(Path.Combine(directory, "ai-catalog.json"), optional: true, reloadOnChange: true);
+        AddJson(configuration, directory, "ai-catalog.json", EmbeddedCatalog);
         configuration.AddJsonFile(Path.Combine(directory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: true);
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
@@ -54,6 +51,20 @@ public static class GatewayApplication
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransforms(ScreeningResponseTransform.Add);
         return builder;
+    }
+
+    private static void AddJson(ConfigurationManager configuration, string directory, string file, string resource)
+    {
+        var path = Path.Combine(directory, file);
+        if (File.Exists(path))
+        {
+            configuration.AddJsonFile(path, optional: true, reloadOnChange: true);
+            return;
+        }
+
+        var embedded = typeof(GatewayApplication).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The embedded resource '{resource}' is missing from the gateway assembly.");
+        configuration.AddJsonStream(embedded);
     }
 
     /// <summary>
