@@ -44,6 +44,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
     private readonly AuditLog? _audit;
     private readonly PromptScreener? _screener;
     private readonly IOptionsMonitor<ScreeningOptions>? _screening;
+    private readonly IOptionsMonitor<ShadowAiOptions>? _shadowAi;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
@@ -71,6 +72,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         _audit = services.GetService<AuditLog>();
         _screener = services.GetService<PromptScreener>();
         _screening = services.GetService<IOptionsMonitor<ScreeningOptions>>();
+        _shadowAi = services.GetService<IOptionsMonitor<ShadowAiOptions>>();
     }
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
@@ -203,7 +205,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         {
             try
             {
-                upstream = await EgressConnector.ConnectAsync(_resolver, host, port, linked.Token).ConfigureAwait(false);
+                upstream = await EgressConnector.ConnectAsync(_resolver, host, port, _options.AllowLocalDestinations, linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException && !closed.IsCancellationRequested)
             {
@@ -482,23 +484,19 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         if (verdict.Action == ShadowAiAction.Block)
         {
             await WriteBlockedAsync(output, request, verdict, idle.Token).ConfigureAwait(false);
-            if (!inspectedWhole && body is not null)
-            {
-                using var drainTime = new CancellationTokenSource(s_drainTime, _timeProvider);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(drainTime.Token, closed);
-                try
-                {
-                    await DrainAsync(input, linked.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }
-
+            await DrainUnreadAsync(input, body, inspectedWhole, closed).ConfigureAwait(false);
             return false;
         }
 
-        // AI traffic that may go out still carries prompts: screen them as the reverse proxy does.
+        // AI traffic that may go out still carries prompts: screen them as the reverse proxy does. A body too large to
+        // read whole cannot be screened: under a fail-closed policy it does not go out.
+        if (verdict.IsAi && body is not null && !inspectedWhole && IsScreeningFailClosed())
+        {
+            await WriteScreeningRefusalAsync(output, StatusCodes.Status413PayloadTooLarge, "request_too_large",
+                "Nethical Gateway screens AI requests up to Egress:MaxInspectedBodyBytes; this one is larger.", idle.Token).ConfigureAwait(false);
+            await DrainUnreadAsync(input, body, inspectedWhole, closed).ConfigureAwait(false);
+            return false;
+        }
         if (verdict.IsAi && inspectedWhole && !inspected.IsEmpty
             && await ScreenPromptAsync(output, request, inspected, client, idle.Token).ConfigureAwait(false) is false)
         {
@@ -508,7 +506,8 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         var keepAlive = head.IsHttp11 && !head.HasToken("Connection", "close") && !head.HasToken("Proxy-Connection", "close");
         var response = new EgressResponse(output, idle, head.Method == "HEAD", head.IsHttp11, keepAlive);
         var lifetime = new EgressLifetimeFeature(idle);
-        var context = CreateContext(head, _options.ClientIdentityHeader, pathAndQuery, forwardBody, chunked && inspectedWhole ? inspected.Length : null, client, response, lifetime);
+        long? forwardedLength = chunked ? (inspectedWhole ? inspected.Length : null) : (hasBody ? contentLength : null);
+        var context = CreateContext(head, _options.ClientIdentityHeader, _shadowAi?.CurrentValue.IdentityHeader, pathAndQuery, forwardBody, forwardedLength, client, response, lifetime);
         var config = new ForwarderRequestConfig
         {
             ActivityTimeout = _options.IdleTimeout,
@@ -534,7 +533,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
     }
 
     private static DefaultHttpContext CreateContext(
-        ProxyRequestHead head, string identityHeader, string pathAndQuery, Stream? body, long? bufferedLength, IPAddress? client, EgressResponse response, EgressLifetimeFeature lifetime)
+        ProxyRequestHead head, string identityHeader, string? detectorIdentityHeader, string pathAndQuery, Stream? body, long? bufferedLength, IPAddress? client, EgressResponse response, EgressLifetimeFeature lifetime)
     {
         var headers = new HeaderDictionary();
         HashSet<string>? connectionListed = null;
@@ -547,7 +546,11 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         {
             if (s_hopByHop.Contains(header.Key)
                 || header.Key.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals(NethicalHeaders.ClientIdentity, StringComparison.OrdinalIgnoreCase)
                 || header.Key.Equals(identityHeader, StringComparison.OrdinalIgnoreCase)
+                || (detectorIdentityHeader is not null && header.Key.Equals(detectorIdentityHeader, StringComparison.OrdinalIgnoreCase))
                 || (connectionListed?.Contains(header.Key) ?? false))
             {
                 continue;
@@ -558,7 +561,8 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
 
         if (bufferedLength is long length)
         {
-            // A chunked body read whole goes on with its length.
+            // A chunked body read whole goes on with its length; a validated Content-Length goes on as one value
+            // (never the client's list, "5, 5", which an upstream might read as something else).
             headers.ContentLength = length;
         }
 
@@ -675,6 +679,34 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         return true;
     }
 
+    /// <summary>After refusing a request whose body was not read whole, discards what the client is still sending (bounded in time).</summary>
+    private async Task DrainUnreadAsync(PipeReader input, Stream? body, bool inspectedWhole, CancellationToken closed)
+    {
+        if (inspectedWhole || body is null)
+        {
+            return;
+        }
+        using var drainTime = new CancellationTokenSource(s_drainTime, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(drainTime.Token, closed);
+        try
+        {
+            await DrainAsync(input, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private bool IsScreeningFailClosed()
+    {
+        if (_screener is null || _screening is null)
+        {
+            return false;
+        }
+        var policy = _screening.CurrentValue.GetPolicy(_options.ScreeningPolicy);
+        return policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed;
+    }
+
     private static async Task WriteScreeningRefusalAsync(PipeWriter output, int status, string code, string message, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -682,7 +714,12 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         {
             ProviderErrorWriter.Write(writer, ProviderFormat.OpenAi, status, code, message);
         }
-        var reason = status == StatusCodes.Status400BadRequest ? "Bad Request" : "Service Unavailable";
+        var reason = status switch
+        {
+            StatusCodes.Status400BadRequest => "Bad Request",
+            StatusCodes.Status413PayloadTooLarge => "Content Too Large",
+            _ => "Service Unavailable",
+        };
         var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {buffer.WrittenCount}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
         await WriteAsync(output, [.. Encoding.ASCII.GetBytes(head), .. buffer.WrittenSpan], cancellationToken).ConfigureAwait(false);
     }

@@ -26,7 +26,7 @@ internal sealed class EgressForwardingClient : IDisposable
             ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
             ConnectCallback = async (context, cancellationToken) =>
             {
-                var socket = await EgressConnector.ConnectAsync(resolver, context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+                var socket = await EgressConnector.ConnectAsync(resolver, context.DnsEndPoint.Host, context.DnsEndPoint.Port, egress.AllowLocalDestinations, cancellationToken).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             },
         }, disposeHandler: true);
@@ -45,6 +45,10 @@ internal sealed class EgressTransformer : HttpTransformer
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+
+        // The Host goes from the request-target the detector judged, never from the client's own Host header: a
+        // mismatched Host would be domain fronting over plain http (RFC 9112 3.2.2 lets a proxy rewrite it).
+        proxyRequest.Headers.Host = null;
 
         // The path and query as the client wrote them, not re-encoded from the decoded PathString.
         var target = httpContext.Features.Get<EgressTargetFeature>();

@@ -54,4 +54,10 @@ public sealed class EgressOptions
     /// <c>default</c>; a policy in <c>Off</c> mode disables it.
     /// </summary>
     public string ScreeningPolicy { get; set; } = "default";
+
+    /// <summary>
+    /// Whether egress may connect to loopback, link-local (cloud metadata) and unspecified addresses. Default false: the
+    /// proxy is for leaving the machine, not for reaching the gateway host's own services.
+    /// </summary>
+    public bool AllowLocalDestinations { get; set; }
 }

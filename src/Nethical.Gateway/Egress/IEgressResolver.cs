@@ -37,7 +37,7 @@ internal sealed class DnsEgressResolver : IEgressResolver
 /// <summary>Connects a socket to the first endpoint of a target that answers.</summary>
 internal static class EgressConnector
 {
-    public static async Task<Socket> ConnectAsync(IEgressResolver resolver, string host, int port, CancellationToken cancellationToken)
+    public static async Task<Socket> ConnectAsync(IEgressResolver resolver, string host, int port, bool allowLocal, CancellationToken cancellationToken)
     {
         var endpoints = await resolver.ResolveAsync(host, port, cancellationToken).ConfigureAwait(false);
         if (endpoints.Count == 0)
@@ -48,6 +48,14 @@ internal static class EgressConnector
         SocketException? last = null;
         foreach (var endpoint in endpoints)
         {
+            // Checked after resolution, on the address actually dialled: a name (or 2130706433) that resolves to the
+            // gateway's own loopback or a link-local metadata service is refused, whatever it is called.
+            if (!allowLocal && IsLocal(endpoint.Address))
+            {
+                last = new SocketException((int)SocketError.AccessDenied);
+                continue;
+            }
+
             var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -67,5 +75,25 @@ internal static class EgressConnector
         }
 
         throw last!;
+    }
+
+    /// <summary>Loopback, link-local (cloud metadata at 169.254.169.254), unspecified: never an egress destination by default.</summary>
+    internal static bool IsLocal(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            address.TryWriteBytes(bytes, out _);
+            return bytes[0] == 0 || (bytes[0] == 169 && bytes[1] == 254);
+        }
+        return false;
     }
 }

@@ -24,7 +24,8 @@ public static class ShadowAiExtensions
         services.TryAddSingleton<IShadowAiDetector>(static sp =>
         {
             var monitor = sp.GetRequiredService<IOptionsMonitor<ShadowAiOptions>>();
-            return new ShadowAiDetector(() => monitor.CurrentValue);
+            var guard = new LastGoodOptions(monitor);
+            return new ShadowAiDetector(guard.Current);
         });
         services.TryAddSingleton<ShadowAiMarker>();
         return services;
@@ -41,6 +42,37 @@ public static class ShadowAiExtensions
         }
         builder.UseMiddleware<ShadowAiMiddleware>();
         return builder;
+    }
+
+    /// <summary>
+    /// The options the detector runs on: the current ones, unless a reload made them invalid or emptied the catalog (a
+    /// deleted or half-saved <c>ai-catalog.json</c> reloads as no data): then the last good ones stay. A missing catalog
+    /// must not switch shadow-AI detection off.
+    /// </summary>
+    private sealed class LastGoodOptions(IOptionsMonitor<ShadowAiOptions> monitor)
+    {
+        private ShadowAiOptions? _last;
+
+        public ShadowAiOptions Current()
+        {
+            ShadowAiOptions current;
+            try
+            {
+                current = monitor.CurrentValue;
+            }
+            catch (OptionsValidationException) when (_last is not null)
+            {
+                return _last;
+            }
+
+            if (current.Catalog.Providers.Count == 0 && _last is { Catalog.Providers.Count: > 0 })
+            {
+                return _last;
+            }
+
+            _last = current;
+            return current;
+        }
     }
 
     /// <summary>Proves that <see cref="AddShadowAi"/> ran.</summary>

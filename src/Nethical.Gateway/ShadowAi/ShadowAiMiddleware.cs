@@ -69,8 +69,12 @@ internal sealed partial class ShadowAiMiddleware
             ClientAddress = context.Connection.RemoteIpAddress,
             ClientIdentity = string.IsNullOrEmpty(identityHeader) ? null : request.Headers[identityHeader].ToString() is { Length: > 0 } id ? id : null,
         };
-        // The gateway's own identity header is for the gateway: the upstream never sees it.
+        // The identity header is for the gateway: the upstream never sees it.
         request.Headers.Remove(NethicalHeaders.ClientIdentity);
+        if (!string.IsNullOrEmpty(identityHeader))
+        {
+            request.Headers.Remove(identityHeader);
+        }
         var verdict = _detector.Evaluate(outbound);
         if (!verdict.IsAi)
         {

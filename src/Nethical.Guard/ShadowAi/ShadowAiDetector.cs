@@ -117,7 +117,9 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
             weights[HostIndex] = 100;
         }
 
-        var path = request.Path.AsSpan();
+        // Servers decode the path before routing (/v1/chat/%63ompletions is /v1/chat/completions to vLLM): so does the
+        // detector. Only a path with an escape pays for it.
+        var path = request.Path is { } raw && raw.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(raw).AsSpan() : request.Path.AsSpan();
         var methodPath = false;
         if (!path.IsEmpty)
         {
@@ -150,7 +152,9 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
             }
         }
 
-        if (!request.Body.IsEmpty && LooksLikeJson(request.ContentType))
+        // The body's own bytes decide, not its Content-Type: Ollama, llama.cpp and vLLM read JSON sent as text/plain
+        // (BodyWeight needs a JSON object, so other bodies score nothing).
+        if (!request.Body.IsEmpty)
         {
             weights[BodyIndex] = BodyWeight(request.Body.Span);
         }
@@ -345,9 +349,6 @@ internal sealed class ShadowAiDetector : IShadowAiDetector
             weights[index] = weight;
         }
     }
-
-    private static bool LooksLikeJson(string? contentType)
-        => contentType is null || contentType.Contains("json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// 0.6 for a JSON object whose top level has a <c>model</c> string with <c>messages</c>, <c>prompt</c>,

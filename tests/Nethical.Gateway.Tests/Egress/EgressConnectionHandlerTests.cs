@@ -295,6 +295,54 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Http_HostHeaderDiffersFromTarget_UpstreamGetsTheTargetsHost()
+    {
+        fixture.Detector.Reset();
+        var marker = UpstreamExtensions.NewMarker();
+        using var socket = await ConnectAsync();
+
+        var response = await SendAndReadToEndAsync(socket,
+            $"POST http://files.internal:9000/upload HTTP/1.1\r\nHost: {FakeShadowAiDetector.AnthropicHost}\r\nContent-Type: text/plain\r\n"
+            + $"Content-Length: {marker.Length}\r\nConnection: close\r\n\r\n{marker}");
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
+        Assert.Equal("files.internal", Assert.Single(fixture.Detector.Seen).Host);
+        // What was judged is what goes out: the upstream sees the target's host, never the client's Host header.
+        Assert.Equal("files.internal:9000", fixture.Upstream.WithMarker(marker)!.Header("Host"));
+    }
+
+    [Fact]
+    public async Task Http_RepeatedContentLength_ForwardedAsOneLengthWithoutChunking()
+    {
+        fixture.Detector.Reset();
+        var marker = UpstreamExtensions.NewMarker();
+        using var socket = await ConnectAsync();
+
+        var response = await SendAndReadToEndAsync(socket,
+            $"POST http://files.internal:9000/upload HTTP/1.1\r\nHost: files.internal:9000\r\nContent-Type: text/plain\r\n"
+            + $"Content-Length: {marker.Length}, {marker.Length}\r\nConnection: close\r\n\r\n{marker}");
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
+        var received = fixture.Upstream.WithMarker(marker)!;
+        Assert.Equal(marker.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), received.Header("Content-Length"));
+        Assert.Null(received.Header("Transfer-Encoding"));
+    }
+
+    [Fact]
+    public async Task Connector_LocalDestinationNotAllowed_Refused()
+    {
+        var resolver = new TestEgressResolver { DefaultPort = fixture.Upstream.BaseAddress.Port };
+
+        var error = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(
+            () => Nethical.Gateway.Egress.EgressConnector.ConnectAsync(resolver, "metadata.internal", 80, allowLocal: false, Cancel));
+
+        Assert.Equal(System.Net.Sockets.SocketError.AccessDenied, error.SocketErrorCode);
+        Assert.True(Nethical.Gateway.Egress.EgressConnector.IsLocal(System.Net.IPAddress.Parse("169.254.169.254")));
+        Assert.True(Nethical.Gateway.Egress.EgressConnector.IsLocal(System.Net.IPAddress.Parse("::ffff:127.0.0.1")));
+        Assert.False(Nethical.Gateway.Egress.EgressConnector.IsLocal(System.Net.IPAddress.Parse("10.1.2.3")));
+    }
+
+    [Fact]
     public async Task Http_SeveralRequestsOnOneConnection_AllAnswered()
     {
         fixture.Detector.Reset();

@@ -60,6 +60,8 @@ public class EgressFixture : IAsyncLifetime
             ["Screening:Tier2:Enabled"] = "false",
             ["Egress:Enabled"] = "true",
             ["Egress:Url"] = "http://127.0.0.1:0",
+            // Every test target is on loopback, mapped there by the resolver seam.
+            ["Egress:AllowLocalDestinations"] = "true",
             ["Egress:HeaderTimeout"] = "00:00:01",
             ["Egress:ClientHelloTimeout"] = "00:00:02",
             ["Egress:IdleTimeout"] = "00:00:10",

@@ -70,6 +70,30 @@ public sealed class ShadowAiDetectorTests
     }
 
     [Fact]
+    public void Evaluate_PercentEncodedPath_DecodedLikeTheServerDoes()
+    {
+        var detector = Detector();
+        var request = Http($"{Internal}:9100/v1/chat/completions", ChatBody) with { Path = "/v1/chat/%63ompletions" };
+
+        var verdict = detector.Evaluate(request);
+
+        Assert.True(verdict.IsAi);
+        Assert.Contains(ShadowAiReasons.Path, verdict.Signals);
+    }
+
+    [Fact]
+    public void Evaluate_JsonBodySentAsTextPlain_StillReadsItsShape()
+    {
+        var detector = Detector();
+        var request = Http($"{Internal}:9100/api/chat", """{"model":"llama3","messages":[{"role":"user","content":"hi"}]}""") with { ContentType = "text/plain" };
+
+        var verdict = detector.Evaluate(request);
+
+        Assert.True(verdict.IsAi);
+        Assert.Contains(ShadowAiReasons.Body, verdict.Signals);
+    }
+
+    [Fact]
     public void Evaluate_GenericGeneratePathAndTgiBody_IsAi()
     {
         var detector = Detector();
@@ -208,14 +232,15 @@ public sealed class ShadowAiDetectorTests
     }
 
     [Fact]
-    public void Evaluate_BodyWithNonJsonContentType_Ignored()
+    public void Evaluate_BodyThatIsNotAJsonObject_ScoresNothing()
     {
         var detector = Detector();
-        var request = Http($"{Internal}/v1/chat/completions", ChatBody) with { ContentType = "text/plain" };
+        var request = Http($"{Internal}/v1/chat/completions", "model=gpt&messages=hi") with { ContentType = "application/x-www-form-urlencoded" };
 
         var verdict = detector.Evaluate(request);
 
         Assert.False(verdict.IsAi);
+        Assert.DoesNotContain(ShadowAiReasons.Body, verdict.Signals);
     }
 
     [Theory]
