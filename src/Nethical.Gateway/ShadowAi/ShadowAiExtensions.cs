@@ -49,7 +49,7 @@ public static class ShadowAiExtensions
     /// deleted or half-saved <c>ai-catalog.json</c> reloads as no data): then the last good ones stay. A missing catalog
     /// must not switch shadow-AI detection off.
     /// </summary>
-    private sealed class LastGoodOptions(IOptionsMonitor<ShadowAiOptions> monitor)
+    internal sealed class LastGoodOptions(IOptionsMonitor<ShadowAiOptions> monitor)
     {
         private ShadowAiOptions? _last;
 
