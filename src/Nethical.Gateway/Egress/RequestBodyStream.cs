@@ -8,7 +8,7 @@ namespace Nethical.Gateway.Egress;
 /// A proxied request's body read from the client connection: exactly <c>Content-Length</c> bytes, or the decoded chunks
 /// of a chunked body (trailers are read and dropped). Reads are bounded by the exchange's idle timer.
 /// </summary>
-internal sealed class RequestBodyStream : Stream
+internal sealed class RequestBodyStream : ForwardOnlyReadStream
 {
     private const int MaxChunkLineBytes = 4096;
 
@@ -33,20 +33,6 @@ internal sealed class RequestBodyStream : Stream
 
     /// <summary>Whether the whole body has been read from the connection.</summary>
     public bool IsComplete => _done;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -156,10 +142,27 @@ internal sealed class RequestBodyStream : Stream
 }
 
 /// <summary>A body already read in part: the read bytes, then the rest from the connection.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardOnlyReadStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_prefix.IsEmpty)
+        {
+            return rest.ReadAsync(buffer, cancellationToken);
+        }
+
+        var count = Math.Min(buffer.Length, _prefix.Length);
+        _prefix.Span[..count].CopyTo(buffer.Span);
+        _prefix = _prefix[count..];
+        return ValueTask.FromResult(count);
+    }
+}
+
+/// <summary>A read-only, forward-only stream: subclasses implement <see cref="Stream.ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
+internal abstract class ForwardOnlyReadStream : Stream
+{
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -174,16 +177,5 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_prefix.IsEmpty)
-        {
-            return rest.ReadAsync(buffer, cancellationToken);
-        }
-
-        var count = Math.Min(buffer.Length, _prefix.Length);
-        _prefix.Span[..count].CopyTo(buffer.Span);
-        _prefix = _prefix[count..];
-        return ValueTask.FromResult(count);
-    }
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 }
