@@ -10,6 +10,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           evaluate  [--variant fp32|int8|both]                   tier 1, tier 2, student and the gate, per file
           quantize                                               INT8 encoder: size, latency, accuracy vs fp32
           benchmark [--threads 1]                                tier 2 served: p50/p99, prompts/s, fp32 vs INT8
+          generate  [--seed 42] [--out FILE]                     the attack and hard-negative corpus (not committed)
 
         Common: --data DIR  --models DIR  --artifacts DIR  --threads N
         """);
@@ -24,6 +25,7 @@ return args[0] switch
     "distill" => DistillCommand.Run(context),
     "quantize" => QuantizeCommand.Run(context),
     "benchmark" => await BenchmarkCommand.RunAsync(context),
+    "generate" => GenerateCommand.Run(context),
     _ => Fail($"Unknown command '{args[0]}'."),
 };
 
