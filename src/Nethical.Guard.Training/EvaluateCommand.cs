@@ -44,7 +44,7 @@ internal static class EvaluateCommand
 
     internal sealed record Scored(int Label, double Tier1, double Tier2, double Student, double Combined, bool Routed);
 
-    internal static List<Scored> Score(TrainingContext context, IReadOnlyList<Example> rows, ModelFiles files, OnnxClassifier model, EmbeddingStore store)
+    internal static List<Scored> Score(TrainingContext context, IReadOnlyList<Example> rows, ModelFiles files, OnnxClassifier model, EmbeddingStore store, IReadOnlyList<SegmentSource>? sources = null)
     {
         var normalizer = new TextNormalizer();
         var tier1 = new RuleBasedPromptInjectionDetector();
@@ -52,10 +52,11 @@ internal static class EvaluateCommand
         var dimension = store.Dimension;
 
         var normalized = new List<List<NormalizedSegment>>(rows.Count);
-        foreach (var row in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
+            var source = sources?[i] ?? SegmentSource.User;
             var output = new List<NormalizedSegment>();
-            normalizer.Normalize([new PromptSegment(row.Text, SegmentSource.User, "user", "text")], output);
+            normalizer.Normalize([new PromptSegment(rows[i].Text, source, source.ToString().ToLowerInvariant(), "text")], output);
             normalized.Add(output);
         }
         var allTexts = normalized.SelectMany(n => n.Select(s => s.Text)).ToList();

@@ -11,6 +11,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           quantize                                               INT8 encoder: size, latency, accuracy vs fp32
           benchmark [--threads 1]                                tier 2 served: p50/p99, prompts/s, fp32 vs INT8
           generate  [--seed 42] [--out FILE]                     the attack and hard-negative corpus (not committed)
+          evaluate-corpus [--variant int8]                       the shipped tiers on that corpus, per generator family
 
         Common: --data DIR  --models DIR  --artifacts DIR  --threads N
         """);
@@ -26,6 +27,7 @@ return args[0] switch
     "quantize" => QuantizeCommand.Run(context),
     "benchmark" => await BenchmarkCommand.RunAsync(context),
     "generate" => GenerateCommand.Run(context),
+    "evaluate-corpus" => CorpusEvaluateCommand.Run(context),
     _ => Fail($"Unknown command '{args[0]}'."),
 };
 

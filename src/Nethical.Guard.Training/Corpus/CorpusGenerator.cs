@@ -39,10 +39,13 @@ internal static class CorpusGenerator
                         Add(PhraseBank.Frame(framing, payload, language), 1, "user", intent, framing, "none", language.Code, "none", "attack");
                     }
 
-                    // One obfuscated copy per template, cycling through the transforms so every language meets each.
-                    var obfuscation = Obfuscations.Names[1 + (obfuscationCursor++ % (Obfuscations.Names.Count - 1))];
-                    var encoded = Obfuscations.Wrap(obfuscation, Obfuscations.Apply(obfuscation, payload, random));
-                    Add(encoded, 1, "user", intent, "direct", "none", language.Code, obfuscation, "attack");
+                    // Two obfuscated copies per template, cycling through the transforms so every language meets each.
+                    for (var copy = 0; copy < 2; copy++)
+                    {
+                        var obfuscation = Obfuscations.Names[1 + (obfuscationCursor++ % (Obfuscations.Names.Count - 1))];
+                        var encoded = Obfuscations.Wrap(obfuscation, Obfuscations.Apply(obfuscation, payload, random));
+                        Add(encoded, 1, "user", intent, "direct", "none", language.Code, obfuscation, "attack");
+                    }
 
                     // Indirect: the payload inside each carrier, at a random position, sometimes framed.
                     foreach (var carrier in Carriers.Names)
