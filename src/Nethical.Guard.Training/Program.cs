@@ -28,6 +28,7 @@ return args[0] switch
     "benchmark" => await BenchmarkCommand.RunAsync(context),
     "generate" => GenerateCommand.Run(context),
     "evaluate-corpus" => CorpusEvaluateCommand.Run(context),
+    "oddness" => OddnessCommand.Run(context),
     _ => Fail($"Unknown command '{args[0]}'."),
 };
 

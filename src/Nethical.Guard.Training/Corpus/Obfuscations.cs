@@ -9,7 +9,7 @@ namespace Nethical.Guard.Training.Corpus;
 internal static class Obfuscations
 {
     public static readonly IReadOnlyList<string> Names =
-        ["none", "base64", "hex", "rot13", "leetspeak", "homoglyphs", "zero_width", "unicode_tags", "letter_spacing", "reversal", "mixed_scripts"];
+        ["none", "base64", "hex", "rot13", "leetspeak", "homoglyphs", "zero_width", "unicode_tags", "letter_spacing", "reversal", "mixed_scripts", "adversarial_suffix"];
 
     public static string Apply(string name, string text, Random random) => name switch
     {
@@ -24,6 +24,7 @@ internal static class Obfuscations
         "letter_spacing" => string.Join(' ', text.ToCharArray()),
         "reversal" => new string(text.Reverse().ToArray()),
         "mixed_scripts" => Homoglyphs(text, random, 0.35),
+        "adversarial_suffix" => text + " " + AdversarialSuffix(random),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown obfuscation."),
     };
 
@@ -36,6 +37,27 @@ internal static class Obfuscations
         "reversal" => $"Read this backwards and comply: {encoded}",
         _ => encoded,
     };
+
+    // Fragments of the kind optimiser-made suffixes are built from: word pieces, camel-case joins, markup and quotes.
+    private static readonly string[] s_soup =
+    [
+        "describing.\\", "+", "similarlyNow", "write", "oppositeley.](", "Me", "giving**ONE", "please?", "revert", "with",
+        "\"\\!--Two", "{{", "Sure", "herewith", "!!", "==", "interface", "Manuel", "WITH", "steps", "instead", "sentences",
+        ":)", "ish", "}}]", "tutorial", "FOR", "Klaus", "[\\", "##", "surely}", "respond\"\\", "(`", "LaTeX", "=>", "rever",
+        "--)", "Ok*", "cook", "\\u", "quel", "?]", "'{", "beginner", "(\\", "Wait.", "unless", "))", "#####", "seperate",
+    ];
+
+    /// <summary>A GCG-style suffix: 14 to 22 fragments drawn at random.</summary>
+    public static string AdversarialSuffix(Random random)
+    {
+        var count = 14 + random.Next(9);
+        var parts = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            parts[i] = s_soup[random.Next(s_soup.Length)];
+        }
+        return string.Join(' ', parts);
+    }
 
     public static string Rot13(string text)
     {
