@@ -12,6 +12,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           benchmark [--threads 1]                                tier 2 served: p50/p99, prompts/s, fp32 vs INT8
           generate  [--seed 42] [--out FILE]                     the attack and hard-negative corpus (not committed)
           evaluate-corpus [--variant int8]                       the shipped tiers on that corpus, per generator family
+          lofo      [--fpr 0.01]                                 leave-one-family-out recall of a head trained with the corpus
+          oddness                                                the adversarial-suffix signal against code, URLs, base64, scripts
 
         Common: --data DIR  --models DIR  --artifacts DIR  --threads N
         """);
@@ -29,6 +31,7 @@ return args[0] switch
     "generate" => GenerateCommand.Run(context),
     "evaluate-corpus" => CorpusEvaluateCommand.Run(context),
     "oddness" => OddnessCommand.Run(context),
+    "lofo" => LofoCommand.Run(context),
     _ => Fail($"Unknown command '{args[0]}'."),
 };
 

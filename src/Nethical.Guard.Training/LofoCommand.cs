@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using Nethical.Guard.Inference;
+using Nethical.Guard.Normalization;
+using Nethical.Guard.Training.Corpus;
+
+namespace Nethical.Guard.Training;
+
+/// <summary>
+/// <c>lofo</c>: leave-one-family-out. For each value of each generator family (an intent, a carrier, a framing, a
+/// language, an obfuscation), a logistic head is trained on the shared training data plus the generated corpus
+/// <em>without</em> that value, its threshold is set on benign data only (1% false positives on the validation benign
+/// rows), and its recall is measured on the held-out value's attacks. That predicts how the model meets attacks nobody
+/// wrote a template for. The same with the value kept in training (its rows split 80/20) is reported beside it.
+/// Nothing is written to models/.
+/// </summary>
+internal static class LofoCommand
+{
+    public static int Run(TrainingContext context)
+    {
+        var data = context.LoadData();
+        var encoder = context.Encoder;
+        var normalizer = new TextNormalizer();
+        using var model = context.CreateClassifier(encoder, "fp32");
+        using var store = context.CreateStore(model, encoder, "fp32");
+        var dimension = store.Dimension;
+
+        var shared = data.Training.SelectMany(s => s.Rows).DistinctBy(r => r.Text).ToList();
+        var corpus = CorpusGenerator.Generate(context.Seed);
+        Console.WriteLine($"embedding {shared.Count} shared and {corpus.Count} generated texts ...");
+        var sharedEmbedded = store.Embed(shared.Select(r => normalizer.Normalize(r.Text)).ToList(), new Progress<string>(Console.WriteLine));
+        var corpusEmbedded = store.Embed(corpus.Select(e => normalizer.Normalize(e.Text)).ToList(), new Progress<string>(Console.WriteLine));
+
+        var sharedValidation = shared.Select(r => TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
+        var corpusValidation = corpus.Select(e => TrainCommand.IsValidation(e.Id, context.Seed)).ToArray();
+        var thresholdFpr = context.GetDouble("fpr", 0.01);
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"leave-one-family-out, logistic head on {encoder} fp32, threshold at {thresholdFpr:P1} false positives on validation benign rows (shared + generated)");
+        foreach (var (family, key) in new (string, Func<CorpusExample, string>)[]
+        {
+            ("intent", e => e.Intent), ("carrier", e => e.Carrier), ("framing", e => e.Framing),
+            ("language", e => e.Language), ("obfuscation", e => e.Obfuscation),
+        })
+        {
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"#### {family}");
+            report.AppendLine();
+            report.AppendLine("| held out | attacks | recall, held out | recall, kept in training | benign FPR (shared validation) |");
+            report.AppendLine("|---|---:|---:|---:|---:|");
+            var values = corpus.Where(e => e.Label == 1).Select(key).Distinct().Order(StringComparer.Ordinal).ToList();
+            var heldOutRecalls = new List<double>();
+            foreach (var value in values)
+            {
+                // Held out: no row of this value (attack or benign) in training.
+                var (heldOut, heldFpr) = TrainAndMeasure(shared, sharedEmbedded, sharedValidation, corpus, corpusEmbedded, corpusValidation,
+                    trainOn: e => key(e) != value, testOn: e => key(e) == value && e.Label == 1, dimension, context.Seed, thresholdFpr);
+                // Kept: the value's validation fifth is the test set, the rest trains.
+                var (kept, _) = TrainAndMeasure(shared, sharedEmbedded, sharedValidation, corpus, corpusEmbedded, corpusValidation,
+                    trainOn: _ => true, testOn: e => key(e) == value && e.Label == 1, dimension, context.Seed, thresholdFpr, testValidationOnly: true);
+                heldOutRecalls.Add(heldOut);
+                var count = corpus.Count(e => key(e) == value && e.Label == 1);
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {value} | {count} | {heldOut:P1} | {kept:P1} | {heldFpr:P1} |");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {family}={value}: held out {heldOut:P1}, kept {kept:P1}"));
+            }
+            report.AppendLine(CultureInfo.InvariantCulture, $"| **mean** | | **{heldOutRecalls.Average():P1}** | | |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| **worst** | | **{heldOutRecalls.Min():P1}** | | |");
+        }
+
+        Console.WriteLine(report);
+        if (context.Get("out") is { } output)
+        {
+            File.WriteAllText(output, report.ToString());
+        }
+        return 0;
+    }
+
+    private static (double Recall, double SharedBenignFpr) TrainAndMeasure(
+        List<Example> shared, IReadOnlyList<float[]> sharedEmbedded, bool[] sharedValidation,
+        List<CorpusExample> corpus, IReadOnlyList<float[]> corpusEmbedded, bool[] corpusValidation,
+        Func<CorpusExample, bool> trainOn, Func<CorpusExample, bool> testOn, int dimension, int seed, double fpr, bool testValidationOnly = false)
+    {
+        var x = new List<float[]>();
+        var y = new List<int>();
+        for (var i = 0; i < shared.Count; i++)
+        {
+            if (!sharedValidation[i])
+            {
+                x.Add(sharedEmbedded[i][..dimension]);
+                y.Add(shared[i].Label);
+            }
+        }
+        for (var i = 0; i < corpus.Count; i++)
+        {
+            if (!corpusValidation[i] && trainOn(corpus[i]))
+            {
+                x.Add(corpusEmbedded[i][..dimension]);
+                y.Add(corpus[i].Label);
+            }
+        }
+        var head = HeadTrainer.TrainLogistic(x, y, seed, epochs: 120);
+
+        // Threshold on benign data only: validation benign rows of the shared data and of the corpus kept in training.
+        var benign = new List<double>();
+        var sharedBenign = new List<double>();
+        for (var i = 0; i < shared.Count; i++)
+        {
+            if (sharedValidation[i] && shared[i].Label == 0)
+            {
+                var score = TrainCommand.MaxWindow(head, sharedEmbedded[i], dimension);
+                benign.Add(score);
+                sharedBenign.Add(score);
+            }
+        }
+        for (var i = 0; i < corpus.Count; i++)
+        {
+            if (corpusValidation[i] && corpus[i].Label == 0 && trainOn(corpus[i]))
+            {
+                benign.Add(TrainCommand.MaxWindow(head, corpusEmbedded[i], dimension));
+            }
+        }
+        var threshold = Metrics.ThresholdAtFpr(benign, fpr);
+
+        var caught = 0;
+        var total = 0;
+        for (var i = 0; i < corpus.Count; i++)
+        {
+            if (testOn(corpus[i]) && (!testValidationOnly || corpusValidation[i]))
+            {
+                total++;
+                if (TrainCommand.MaxWindow(head, corpusEmbedded[i], dimension) > threshold)
+                {
+                    caught++;
+                }
+            }
+        }
+        var sharedFpr = sharedBenign.Count == 0 ? double.NaN : (double)sharedBenign.Count(s => s > threshold) / sharedBenign.Count;
+        return (total == 0 ? double.NaN : (double)caught / total, sharedFpr);
+    }
+}
