@@ -32,4 +32,10 @@ internal static class DerivedEncodings
 
     /// <summary>Not an encoding: the text with letter-spaced runs ("i g n o r e") joined back into words.</summary>
     public const string LetterSpacing = "letter-spacing";
+
+    /// <summary>Not an encoding: the text with ROT13 undone, derived when the text names ROT13.</summary>
+    public const string Rot13 = "rot13";
+
+    /// <summary>Not an encoding: the text with leetspeak digits read as the letters they stand for.</summary>
+    public const string Leetspeak = "leetspeak";
 }

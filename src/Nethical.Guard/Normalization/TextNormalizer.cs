@@ -70,6 +70,7 @@ public sealed class TextNormalizer
             }
 
             AddLetterSpacingVariant(segment, output[first + i].Text, output, ref budget);
+            AddCipherVariants(segment, output[first + i].Text, output, ref budget);
             if (_limits.MaxDepth > 0)
             {
                 AddDecodedRuns(segment, depth: 1, output, ref budget);
@@ -107,6 +108,36 @@ public sealed class TextNormalizer
             if (depth < _limits.MaxDepth && !budget.Exhausted)
             {
                 AddDecodedRuns(derived, depth + 1, output, ref budget);
+            }
+        }
+    }
+
+    /// <summary>
+    /// ROT13 (when the text names it) and leetspeak read back into letters, each one derived segment. Only for texts up
+    /// to <see cref="SubstitutionCiphers.MaxChars"/> characters, charged to the decoded-bytes allowance like any
+    /// decoding; a longer or over-budget text is skipped without spending the allowance (a benign long document that
+    /// mentions ROT13 must not be flagged for exhausting it). Tier 2 still reads such text.
+    /// </summary>
+    private static void AddCipherVariants(PromptSegment segment, string normalized, List<NormalizedSegment> output, ref DerivationBudget budget)
+    {
+        if (normalized.Length > SubstitutionCiphers.MaxChars)
+        {
+            return;
+        }
+        if (!budget.Exhausted && normalized.Length <= budget.Bytes && SubstitutionCiphers.MentionsRot13(normalized))
+        {
+            budget.Segments--;
+            budget.Bytes -= normalized.Length;
+            output.Add(new NormalizedSegment(segment with { Encoding = DerivedEncodings.Rot13 }, SubstitutionCiphers.Rot13(normalized)));
+        }
+        if (!budget.Exhausted && normalized.Length <= budget.Bytes && SubstitutionCiphers.LooksLeet(normalized))
+        {
+            var plain = SubstitutionCiphers.Deleet(normalized);
+            if (!string.Equals(plain, normalized, StringComparison.Ordinal))
+            {
+                budget.Segments--;
+                budget.Bytes -= normalized.Length;
+                output.Add(new NormalizedSegment(segment with { Encoding = DerivedEncodings.Leetspeak }, plain));
             }
         }
     }
