@@ -28,21 +28,35 @@ internal static class LofoCommand
         var shared = data.Training.SelectMany(s => s.Rows).DistinctBy(r => r.Text).ToList();
         var corpus = CorpusGenerator.Generate(context.Seed);
         Console.WriteLine($"embedding {shared.Count} shared and {corpus.Count} generated texts ...");
-        var sharedEmbedded = store.Embed(shared.Select(r => normalizer.Normalize(r.Text)).ToList(), new Progress<string>(Console.WriteLine));
-        var corpusEmbedded = store.Embed(corpus.Select(e => normalizer.Normalize(e.Text)).ToList(), new Progress<string>(Console.WriteLine));
+        IReadOnlyList<float[]> sharedEmbedded = store.Embed(shared.Select(r => normalizer.Normalize(r.Text)).ToList(), new Progress<string>(Console.WriteLine));
+        IReadOnlyList<float[]> corpusEmbedded = store.Embed(corpus.Select(e => normalizer.Normalize(e.Text)).ToList(), new Progress<string>(Console.WriteLine));
 
         var sharedValidation = shared.Select(r => TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
         var corpusValidation = corpus.Select(e => TrainCommand.IsValidation(e.Id, context.Seed)).ToArray();
         var thresholdFpr = context.GetDouble("fpr", 0.01);
+        var sourceAware = context.Get("source-aware") is "true";
+        var only = context.Get("families")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        if (sourceAware)
+        {
+            // Source-aware features: [e, s·e, s] with s = 1 for tool and document text, 0 for user text. For a linear head
+            // that is a separate head per source, sharing nothing but the training run.
+            sharedEmbedded = [.. sharedEmbedded.Select(e => WithSource(e, dimension, tool: false))];
+            corpusEmbedded = [.. corpusEmbedded.Select((e, i) => WithSource(e, dimension, tool: corpus[i].Source != "user"))];
+            dimension = (2 * dimension) + 1;
+        }
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"leave-one-family-out, logistic head on {encoder} fp32, threshold at {thresholdFpr:P1} false positives on validation benign rows (shared + generated)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"leave-one-family-out, logistic head on {encoder} fp32{(sourceAware ? ", source-aware (separate weights for tool/document text)" : "")}, threshold at {thresholdFpr:P1} false positives on validation benign rows (shared + generated)");
         foreach (var (family, key) in new (string, Func<CorpusExample, string>)[]
         {
             ("intent", e => e.Intent), ("carrier", e => e.Carrier), ("framing", e => e.Framing),
             ("language", e => e.Language), ("obfuscation", e => e.Obfuscation),
         })
         {
+            if (only is not null && !only.Contains(family))
+            {
+                continue;
+            }
             report.AppendLine();
             report.AppendLine(CultureInfo.InvariantCulture, $"#### {family}");
             report.AppendLine();
@@ -73,6 +87,26 @@ internal static class LofoCommand
             File.WriteAllText(output, report.ToString());
         }
         return 0;
+    }
+
+    /// <summary>Each window's vector becomes [e, s·e, s].</summary>
+    private static float[] WithSource(float[] windows, int dimension, bool tool)
+    {
+        var count = windows.Length / dimension;
+        var width = (2 * dimension) + 1;
+        var result = new float[count * width];
+        for (var w = 0; w < count; w++)
+        {
+            var source = windows.AsSpan(w * dimension, dimension);
+            var target = result.AsSpan(w * width, width);
+            source.CopyTo(target);
+            if (tool)
+            {
+                source.CopyTo(target[dimension..]);
+                target[^1] = 1;
+            }
+        }
+        return result;
     }
 
     private static (double Recall, double SharedBenignFpr) TrainAndMeasure(
