@@ -670,7 +670,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
                 "Request blocked by Nethical Gateway: possible prompt injection.", cancellationToken).ConfigureAwait(false);
             return false;
         }
-        if (result.Degraded && policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed)
+        if (result.Degraded && PolicyEvaluator.RefusesUnscreened(policy))
         {
             await WriteScreeningRefusalAsync(output, StatusCodes.Status503ServiceUnavailable, "screening_degraded",
                 "Nethical Gateway could not complete screening in time; retry shortly.", cancellationToken).ConfigureAwait(false);
@@ -703,8 +703,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
         {
             return false;
         }
-        var policy = _screening.CurrentValue.GetPolicy(_options.ScreeningPolicy);
-        return policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed;
+        return PolicyEvaluator.RefusesUnscreened(_screening.CurrentValue.GetPolicy(_options.ScreeningPolicy));
     }
 
     private static async Task WriteScreeningRefusalAsync(PipeWriter output, int status, string code, string message, CancellationToken cancellationToken)

@@ -106,7 +106,7 @@ public static class GuardApiEndpoints
             writer.WriteStartObject();
             // What the proxy would do: a degraded result under a fail-closed enforcing policy is refused there, so it is
             // a block here too (with "degraded": true), never an allow that a client could act on.
-            var overall = result.Degraded && policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed
+            var overall = result.Degraded && PolicyEvaluator.RefusesUnscreened(policy)
                 ? "block"
                 : Verdict(policy, result.Score);
             writer.WriteString("verdict", overall);

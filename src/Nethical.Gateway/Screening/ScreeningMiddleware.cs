@@ -185,7 +185,7 @@ internal sealed class ScreeningMiddleware
         }
 
         var action = PolicyEvaluator.Decide(policy, result.Score);
-        if (result.Degraded && action != PolicyAction.Block && policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed)
+        if (result.Degraded && action != PolicyAction.Block && PolicyEvaluator.RefusesUnscreened(policy))
         {
             // Tier 2 was needed and did not answer; fail closed with a retryable status (SDKs retry 503).
             activity?.SetTag("nethical.degraded", true);

@@ -28,6 +28,16 @@ public static class PolicyEvaluator
     }
 
     /// <summary>The tag value for <c>x-nethical-verdict</c>.</summary>
+    /// <summary>
+    /// Whether the policy refuses what it could not fully screen (a degraded tier 2, a body too large to read):
+    /// enforcing and failing closed. A monitoring policy never refuses.
+    /// </summary>
+    public static bool RefusesUnscreened(ScreeningPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed;
+    }
+
     public static string ToVerdict(this PolicyAction action) => action switch
     {
         PolicyAction.Allow => "allow",
