@@ -42,25 +42,10 @@ internal sealed class EmbeddingStore : IDisposable
 
         if (missing.Count > 0)
         {
-            var windows = missing.SelectMany(m => m.Prepared.Windows.Select((w, index) => (m.Text, index, w))).OrderBy(x => x.w.Ids.Length).ToList();
-            var vectors = missing.ToDictionary(m => m.Text, m => new float[m.Prepared.Windows.Count * _dimension]);
-            const int Batch = 32;
-            for (var start = 0; start < windows.Count; start += Batch)
+            var vectors = _model.EmbedBatch([.. missing.Select(m => m.Prepared)], 32, progress);
+            for (var i = 0; i < missing.Count; i++)
             {
-                var chunk = windows.Skip(start).Take(Batch).ToList();
-                var embedded = _model.Encoder.Embed(chunk.Select(c => c.w).ToList());
-                for (var j = 0; j < chunk.Count; j++)
-                {
-                    embedded.AsSpan(j * _dimension, _dimension).CopyTo(vectors[chunk[j].Text].AsSpan(chunk[j].index * _dimension));
-                }
-                if ((start / Batch) % 20 == 0)
-                {
-                    progress?.Report($"  embedded {Math.Min(start + Batch, windows.Count)}/{windows.Count} windows");
-                }
-            }
-            foreach (var (text, vector) in vectors)
-            {
-                _cache[keys[text]] = vector;
+                _cache[keys[missing[i].Text]] = vectors[i];
                 _added++;
             }
             Save();

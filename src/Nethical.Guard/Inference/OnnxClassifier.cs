@@ -59,25 +59,52 @@ internal sealed class OnnxClassifier : IPromptClassifier, IDisposable
     }
 
     /// <summary>
-    /// Scores several prepared texts together: their windows are sorted by length and run in chunks of at most
-    /// <paramref name="maxWindowsPerRun"/>, so each chunk pads only to its own longest window.
+    /// Scores several prepared texts together: the highest window probability of each. See <see cref="EmbedBatch"/>.
     /// </summary>
     public float[] ScoreBatch(IReadOnlyList<PreparedText> texts, int maxWindowsPerRun = 32)
+    {
+        var embedded = EmbedBatch(texts, maxWindowsPerRun);
+        var dimension = _encoder.Dimension;
+        var scores = new float[texts.Count];
+        for (var t = 0; t < embedded.Length; t++)
+        {
+            for (var offset = 0; offset < embedded[t].Length; offset += dimension)
+            {
+                scores[t] = Math.Max(scores[t], _head.Probability(embedded[t].AsSpan(offset, dimension)));
+            }
+        }
+        return scores;
+    }
+
+    /// <summary>
+    /// Embeds several prepared texts together: their windows are sorted by length and run in chunks of at most
+    /// <paramref name="maxWindowsPerRun"/>, so each chunk pads only to its own longest window. Returns each text's
+    /// window embeddings, flattened [windows × dimension], in the texts' order.
+    /// </summary>
+    public float[][] EmbedBatch(IReadOnlyList<PreparedText> texts, int maxWindowsPerRun = 32, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxWindowsPerRun, 1);
 
-        var all = new List<(TokenWindow Window, int Text)>();
+        var dimension = _encoder.Dimension;
+        var all = new List<(TokenWindow Window, int Text, int Index)>();
+        var embedded = new float[texts.Count][];
         for (var t = 0; t < texts.Count; t++)
         {
-            foreach (var window in texts[t].Windows)
+            var windows = texts[t].Windows;
+            embedded[t] = new float[windows.Count * dimension];
+            for (var w = 0; w < windows.Count; w++)
             {
-                all.Add((window, t));
+                all.Add((windows[w], t, w));
             }
         }
-        all.Sort(static (a, b) => a.Window.Ids.Length.CompareTo(b.Window.Ids.Length));
+        // Stable (ties keep text and window order): the same texts always make the same chunks.
+        all.Sort(static (a, b) =>
+        {
+            var byLength = a.Window.Ids.Length.CompareTo(b.Window.Ids.Length);
+            return byLength != 0 ? byLength : a.Text != b.Text ? a.Text.CompareTo(b.Text) : a.Index.CompareTo(b.Index);
+        });
 
-        var scores = new float[texts.Count];
         var chunk = new List<TokenWindow>(Math.Min(maxWindowsPerRun, all.Count));
         for (var start = 0; start < all.Count; start += maxWindowsPerRun)
         {
@@ -87,15 +114,18 @@ internal sealed class OnnxClassifier : IPromptClassifier, IDisposable
             {
                 chunk.Add(all[start + i].Window);
             }
-            var embeddings = _encoder.Embed(chunk);
+            var vectors = _encoder.Embed(chunk);
             for (var i = 0; i < count; i++)
             {
-                var probability = _head.Probability(embeddings.AsSpan(i * _encoder.Dimension, _encoder.Dimension));
-                var text = all[start + i].Text;
-                scores[text] = Math.Max(scores[text], probability);
+                var (_, text, index) = all[start + i];
+                vectors.AsSpan(i * dimension, dimension).CopyTo(embedded[text].AsSpan(index * dimension));
+            }
+            if (progress is not null && (start / maxWindowsPerRun) % 20 == 0)
+            {
+                progress.Report($"  embedded {start + count}/{all.Count} windows");
             }
         }
-        return scores;
+        return embedded;
     }
 
     /// <summary>Scores one text (tests and tools; the serving path batches).</summary>
