@@ -53,29 +53,24 @@ internal sealed partial class ShadowAiMiddleware
 
         var request = context.Request;
         var identityHeader = _options.CurrentValue.IdentityHeader;
-        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var header in request.Headers)
-        {
-            headers[header.Key] = header.Value.ToString();
-        }
         var outbound = new OutboundRequest
         {
             Host = address.IdnHost.TrimEnd('.').ToLowerInvariant(),
             Port = address.Port,
             Scheme = address.Scheme,
             Path = request.Path.Value + request.QueryString.Value,
-            Headers = headers,
+            Headers = new HeaderDictionaryView(request.Headers),
             ContentType = request.ContentType,
             ClientAddress = context.Connection.RemoteIpAddress,
             ClientIdentity = string.IsNullOrEmpty(identityHeader) ? null : request.Headers[identityHeader].ToString() is { Length: > 0 } id ? id : null,
         };
-        // The identity header is for the gateway: the upstream never sees it.
+        // The detector reads the live headers; after it, the identity header goes: the upstream never sees it.
+        var verdict = _detector.Evaluate(outbound);
         request.Headers.Remove(NethicalHeaders.ClientIdentity);
         if (!string.IsNullOrEmpty(identityHeader))
         {
             request.Headers.Remove(identityHeader);
         }
-        var verdict = _detector.Evaluate(outbound);
         if (!verdict.IsAi)
         {
             return _next(context);
