@@ -21,7 +21,9 @@ internal static class BenchmarkCommand
 
         public string ModelVersion => inner.ModelVersion;
 
-        public PreparedText Prepare(string text) => inner.Prepare(text);
+        public bool SourceAware => inner.SourceAware;
+
+        public PreparedText Prepare(string text, bool indirect) => inner.Prepare(text, indirect);
 
         public float[] ScoreBatch(IReadOnlyList<PreparedText> texts, int maxWindowsPerRun)
         {
@@ -87,7 +89,7 @@ internal static class BenchmarkCommand
             var loadSeconds = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
 
             // The model alone at batch 32.
-            var batch = texts.Take(32).Select(model.Prepare).ToList();
+            var batch = texts.Take(32).Select(t => model.Prepare(t)).ToList();
             model.ScoreBatch(batch, 32);
             var rawStart = Stopwatch.GetTimestamp();
             const int Rounds = 5;

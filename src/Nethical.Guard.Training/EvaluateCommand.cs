@@ -73,7 +73,7 @@ internal static class EvaluateCommand
             var decided = TierGate.Tier1Decides(Tier2Mode.Uncertain, t1, thresholds);
             foreach (var segment in segments)
             {
-                var probability = TrainCommand.MaxWindow(files.Head, embedded[k++], dimension);
+                var probability = TrainCommand.MaxWindow(files.Head, embedded[k++], dimension, Tier2Text.IsIndirect(segment.Segment.Source));
                 var calibrated = ModelManifest.Calibrate(probability, files.Manifest.Threshold);
                 t2 = Math.Max(t2, calibrated);
                 // Exactly as served: chunked student score, none for text longer than the student reads.

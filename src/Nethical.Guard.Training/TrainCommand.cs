@@ -117,12 +117,13 @@ internal static class TrainCommand
     public static bool IsValidation(string id, int seed)
         => SHA256.HashData(Encoding.UTF8.GetBytes(seed.ToString(CultureInfo.InvariantCulture) + ":" + id))[1] % 5 == 0;
 
-    public static double MaxWindow(ClassifierHead head, float[] windows, int dimension)
+    /// <summary>A text's score as served: the highest of its windows' probabilities, given its source.</summary>
+    public static double MaxWindow(ClassifierHead head, float[] windows, int dimension, bool indirect = false)
     {
         var best = 0.0;
         for (var offset = 0; offset < windows.Length; offset += dimension)
         {
-            best = Math.Max(best, head.Probability(windows.AsSpan(offset, dimension)));
+            best = Math.Max(best, head.Probability(windows.AsSpan(offset, dimension), indirect));
         }
         return best;
     }

@@ -27,7 +27,7 @@ public sealed record ScreeningResult(
     public bool Degraded { get; init; }
 
     /// <summary>Normalised texts still to be scored by tier 2 (<see cref="PromptScreener.CompleteAsync"/>); empty when tier 1 decided.</summary>
-    internal IReadOnlyList<string> PendingTier2 { get; init; } = [];
+    internal IReadOnlyList<Tier2Text> PendingTier2 { get; init; } = [];
 }
 
 /// <summary>
@@ -158,8 +158,8 @@ public sealed class PromptScreener
         };
     }
 
-    /// <summary>The gate: which normalised texts tier 2 must score (deduplicated; empty texts never).</summary>
-    private List<string> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy)
+    /// <summary>The gate: which normalised texts tier 2 must score, with their source (deduplicated; empty texts never).</summary>
+    private List<Tier2Text> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy)
     {
         if (_tier2 is null || policy is null || policy.Mode == PolicyMode.Off)
         {
@@ -171,8 +171,8 @@ public sealed class PromptScreener
         {
             return [];
         }
-        List<string>? pending = null;
-        HashSet<string>? seen = null;
+        List<Tier2Text>? pending = null;
+        HashSet<Tier2Text>? seen = null;
         foreach (var segment in normalized)
         {
             if (string.IsNullOrWhiteSpace(segment.Text))
@@ -186,10 +186,11 @@ public sealed class PromptScreener
             if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds))
             {
                 pending ??= [];
-                seen ??= new HashSet<string>(StringComparer.Ordinal);
-                if (seen.Add(segment.Text))
+                seen ??= [];
+                var text = new Tier2Text(segment.Text, Tier2Text.IsIndirect(segment.Segment.Source));
+                if (seen.Add(text))
                 {
-                    pending.Add(segment.Text);
+                    pending.Add(text);
                 }
             }
         }

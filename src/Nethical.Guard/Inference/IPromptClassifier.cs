@@ -9,7 +9,15 @@ internal interface IPromptClassifier
     /// <summary>Part of every verdict-cache key: a new model never reads an old model's verdicts.</summary>
     string ModelVersion { get; }
 
-    PreparedText Prepare(string text);
+    /// <summary>
+    /// Whether the model scores a text differently by its source (<see cref="PreparedText.Indirect"/>). When false, a
+    /// text's verdict is shared by every source it arrives from.
+    /// </summary>
+    bool SourceAware { get; }
+
+    /// <param name="text">The normalised text.</param>
+    /// <param name="indirect">It came from a tool result or a document rather than a user, system or assistant turn.</param>
+    PreparedText Prepare(string text, bool indirect);
 
     /// <summary>One attack probability per text: the highest of its windows'.</summary>
     float[] ScoreBatch(IReadOnlyList<PreparedText> texts, int maxWindowsPerRun);

@@ -31,6 +31,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     private static readonly ResiliencePropertyKey<long> s_started = new("nethical.tier2.started");
 
     private readonly IPromptClassifier _model;
+    private readonly string _indirectVersion;
     private readonly double _threshold;
     private readonly VerdictCache? _cache;
     private readonly RequestCoalescer<CacheKey, float> _coalescer;
@@ -57,6 +58,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(coalescer);
         _model = model;
+        _indirectVersion = model.ModelVersion + "/indirect";
         _threshold = threshold;
         _cache = cache;
         _coalescer = coalescer;
@@ -139,12 +141,12 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     public int QueueDepth => _shortLane.QueueDepth + _longLane.QueueDepth;
 
     /// <summary>
-    /// Scores texts (normalised segment texts) and returns the tier-2 verdict: the highest calibrated score, or the tier-1
+    /// Scores texts (normalised segment texts, each with its source) and returns the tier-2 verdict: the highest calibrated score, or the tier-1
     /// verdict marked <see cref="DetectorVerdict.Degraded"/> when the model did not answer in time. The time allowed is
     /// <paramref name="budget"/> plus <see cref="Tier2Options.BudgetPerExtraWindow"/> for every window beyond each text's
     /// first, so a long document is screened (once: its verdict is cached) instead of timing out every time.
     /// </summary>
-    public async ValueTask<DetectorVerdict> EvaluateAsync(IReadOnlyList<string> texts, DetectorVerdict tier1, TimeSpan budget, CancellationToken cancellationToken)
+    public async ValueTask<DetectorVerdict> EvaluateAsync(IReadOnlyList<Tier2Text> texts, DetectorVerdict tier1, TimeSpan budget, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(tier1);
@@ -158,13 +160,15 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         var truncated = false;
         for (var i = 0; i < texts.Count; i++)
         {
-            var key = VerdictCache.CreateKey(_model.ModelVersion, texts[i]);
+            // A source-aware model's verdict on a text depends on where the text came from: so does its key.
+            var (text, indirect) = texts[i];
+            var key = VerdictCache.CreateKey(indirect && _model.SourceAware ? _indirectVersion : _model.ModelVersion, text);
             if (_cache is not null && _cache.TryGet(key, out var cached))
             {
                 best = Math.Max(best, cached);
                 continue;
             }
-            var prepared = _model.Prepare(texts[i]);
+            var prepared = _model.Prepare(text, indirect && _model.SourceAware);
             extraWindows += prepared.Windows.Count - 1;
             truncated |= prepared.Truncated;
             work[uncached++] = new Work(key, prepared);

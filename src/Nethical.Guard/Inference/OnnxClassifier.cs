@@ -4,7 +4,8 @@ namespace Nethical.Guard.Inference;
 /// <param name="Windows">At least one window (an empty text is one empty window).</param>
 /// <param name="Truncated">True when the text had more windows than allowed and its end was not scored.</param>
 /// <param name="Tokens">Word-piece count of the whole text.</param>
-internal sealed record PreparedText(IReadOnlyList<TokenWindow> Windows, bool Truncated, int Tokens);
+/// <param name="Indirect">The text came from a tool result or a document (a source-aware head scores it as such).</param>
+internal sealed record PreparedText(IReadOnlyList<TokenWindow> Windows, bool Truncated, int Tokens, bool Indirect = false);
 
 /// <summary>Window settings for the tier-2 model.</summary>
 /// <param name="WindowTokens">Word pieces per window, [CLS] and [SEP] excluded.</param>
@@ -28,9 +29,9 @@ internal sealed class OnnxClassifier : IPromptClassifier, IDisposable
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentException.ThrowIfNullOrEmpty(modelVersion);
-        if (head.Inputs != encoder.Dimension)
+        if (head.EmbeddingDimension != encoder.Dimension)
         {
-            throw new InvalidDataException($"The head takes {head.Inputs} features; the encoder gives {encoder.Dimension}.");
+            throw new InvalidDataException($"The head takes {head.EmbeddingDimension}-wide embeddings; the encoder gives {encoder.Dimension}.");
         }
         _encoder = encoder;
         _head = head;
@@ -47,15 +48,18 @@ internal sealed class OnnxClassifier : IPromptClassifier, IDisposable
 
     public ClassifierHead Head => _head;
 
+    /// <inheritdoc/>
+    public bool SourceAware => _head.SourceAware;
+
     /// <summary>Tokenizes a text and cuts it into windows.</summary>
-    public PreparedText Prepare(string text)
+    public PreparedText Prepare(string text, bool indirect = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = _encoder.Tokenizer.Encode(text);
         var array = ids as int[] ?? [.. ids];
         var windows = new List<TokenWindow>(1);
         var complete = TokenWindows.Split(array, Windows.WindowTokens, Windows.Stride, Windows.MaxWindows, windows);
-        return new PreparedText(windows, !complete, array.Length);
+        return new PreparedText(windows, !complete, array.Length, indirect);
     }
 
     /// <summary>
@@ -70,7 +74,7 @@ internal sealed class OnnxClassifier : IPromptClassifier, IDisposable
         {
             for (var offset = 0; offset < embedded[t].Length; offset += dimension)
             {
-                scores[t] = Math.Max(scores[t], _head.Probability(embedded[t].AsSpan(offset, dimension)));
+                scores[t] = Math.Max(scores[t], _head.Probability(embedded[t].AsSpan(offset, dimension), texts[t].Indirect));
             }
         }
         return scores;
@@ -129,7 +133,7 @@ internal sealed class OnnxClassifier : IPromptClassifier, IDisposable
     }
 
     /// <summary>Scores one text (tests and tools; the serving path batches).</summary>
-    public float Score(string text) => ScoreBatch([Prepare(text)])[0];
+    public float Score(string text, bool indirect = false) => ScoreBatch([Prepare(text, indirect)])[0];
 
     public void Dispose() => _encoder.Dispose();
 }

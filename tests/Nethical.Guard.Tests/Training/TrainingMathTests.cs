@@ -118,4 +118,31 @@ public sealed class TrainingMathTests
         Assert.Equal(1.5f, loaded.Logit([2f, 1f]));
         Assert.Throws<InvalidDataException>(() => ClassifierHead.Load(new MemoryStream("not json"u8.ToArray())));
     }
+
+    [Fact]
+    public void SourceAwareHead_IndirectTextReadsItsOwnWeights_AndRoundTrips()
+    {
+        // Inputs [e0, e1, s·e0, s·e1, s]: direct text reads only the first two weights; indirect text all five.
+        var head = new ClassifierHead([new DenseLayer(5, 1, [1f, -1f, 2f, 3f, 0.5f], [0.25f])], sourceAware: true);
+        float[] embedding = [0.5f, 0.25f];
+
+        Assert.Equal(2, head.EmbeddingDimension);
+        Assert.Equal(0.25f + 0.5f - 0.25f, head.Logit(embedding, indirect: false), 5);
+        Assert.Equal(0.25f + 0.5f - 0.25f + 1f + 0.75f + 0.5f, head.Logit(embedding, indirect: true), 5);
+
+        using var stream = new MemoryStream();
+        head.Save(stream);
+        stream.Position = 0;
+        var loaded = ClassifierHead.Load(stream);
+        Assert.True(loaded.SourceAware);
+        Assert.Equal(head.Logit(embedding, indirect: true), loaded.Logit(embedding, indirect: true));
+
+        // A head without the flag ignores the source, and its file does not mention it.
+        var plain = new ClassifierHead([new DenseLayer(2, 1, [1f, -1f], [0.25f])]);
+        Assert.Equal(plain.Logit(embedding, indirect: false), plain.Logit(embedding, indirect: true));
+        using var plainStream = new MemoryStream();
+        plain.Save(plainStream);
+        Assert.DoesNotContain("sourceAware", System.Text.Encoding.UTF8.GetString(plainStream.ToArray()), StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => new ClassifierHead([new DenseLayer(4, 1, new float[4], [0f])], sourceAware: true));
+    }
 }
