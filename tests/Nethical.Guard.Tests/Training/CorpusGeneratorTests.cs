@@ -53,6 +53,60 @@ public sealed class CorpusGeneratorTests
         Assert.Empty(labels);
     }
 
+    [Fact]
+    public void Partition_NoTextInBothTrainingAndTest_AndEveryFamilyIsTested()
+    {
+        var splits = Corpus.Select(e => (e, Split: CorpusPartition.Of(e.Text, 42))).ToList();
+        var training = splits.Where(s => s.Split != CorpusSplit.Test).Select(s => s.e.Text).ToHashSet(StringComparer.Ordinal);
+        var test = splits.Where(s => s.Split == CorpusSplit.Test).Select(s => s.e.Text).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(training.Intersect(test));
+        // Every split gets its share (a fifth tests, a fifth validates) and every intent and carrier is tested.
+        Assert.InRange((double)test.Count / Corpus.Count, 0.15, 0.25);
+        Assert.InRange((double)splits.Count(s => s.Split == CorpusSplit.Validation) / Corpus.Count, 0.15, 0.25);
+        var tested = splits.Where(s => s.Split == CorpusSplit.Test && s.e.Label == 1).Select(s => s.e).ToList();
+        Assert.Equal(PhraseBank.IntentNames.Order(), tested.Select(e => e.Intent).Distinct().Order());
+        Assert.Superset(Carriers.Names.ToHashSet(), tested.Select(e => e.Carrier).ToHashSet());
+    }
+
+    [Fact]
+    public void Generate_CarrierNegativesCarryNoPayload()
+    {
+        // No phrase of any attack template, in any language, appears in a carrier document generated without one.
+        var payloadPhrases = PhraseBank.Languages
+            .SelectMany(l => PhraseBank.IntentNames.SelectMany(i => l.Intents[i]))
+            .Select(LongestLiteral)
+            .ToList();
+        Assert.All(payloadPhrases, p => Assert.True(p.Length >= 8, p));
+        var clean = Corpus.Where(e => e.Kind == "carrier_clean").ToList();
+
+        Assert.NotEmpty(clean);
+        Assert.All(clean, e =>
+        {
+            Assert.Equal(0, e.Label);
+            Assert.DoesNotContain(payloadPhrases, p => e.Text.Contains(p, StringComparison.OrdinalIgnoreCase));
+        });
+        // And every attack in a carrier does carry its payload's opening words.
+        var carried = Corpus.Where(e => e.Label == 1 && e.Carrier != "none").ToList();
+        Assert.All(carried, e => Assert.Contains(payloadPhrases, p => e.Text.Contains(p[..Math.Min(12, p.Length)], StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Generate_Base64AttackDecodesToAnAttackTemplate()
+    {
+        var base64 = Corpus.Where(e => e.Obfuscation == "base64").ToList();
+        var templates = PhraseBank.Languages.SelectMany(l => PhraseBank.IntentNames.SelectMany(i => l.Intents[i])).Select(t => t.Split('{')[0]).ToList();
+
+        Assert.NotEmpty(base64);
+        Assert.All(base64, e =>
+        {
+            Assert.Equal(1, e.Label);
+            var encoded = e.Text.Split(' ')[^1];
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            Assert.Contains(templates, t => decoded.StartsWith(t, StringComparison.Ordinal));
+        });
+    }
+
     [Theory]
     [InlineData("base64")]
     [InlineData("hex")]
@@ -92,6 +146,10 @@ public sealed class CorpusGeneratorTests
         Assert.NotEqual(Payload, encoded);
         Assert.Equal(normalizer.Normalize(Payload), normalizer.Normalize(encoded));
     }
+
+    /// <summary>A template's longest run of literal text: no placeholder, and no quote or backslash a carrier would escape.</summary>
+    private static string LongestLiteral(string template)
+        => System.Text.RegularExpressions.Regex.Split(template, @"\{[a-z]+\}|[""\\]").Select(p => p.Trim()).MaxBy(p => p.Length)!;
 
     private static IEnumerable<int> EnumerateRunes(string text)
     {
