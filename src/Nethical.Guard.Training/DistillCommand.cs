@@ -1,17 +1,21 @@
 using System.Globalization;
 using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Training.Corpus;
 
 namespace Nethical.Guard.Training;
 
 /// <summary>
 /// <c>distill</c>: the trained head's scores (the teacher: encoder + head, fp32) over the text in the data folder, taught
 /// to a hashed n-gram student with target <c>alpha · sigmoid(logit / T) + (1 − alpha) · label</c>. Held-back rows are
-/// left out (so evaluate stays honest) and gsm8k is sampled. The validation fifth of the training rows is held out of
+/// left out (so evaluate stays honest) and gsm8k is sampled; the generated corpus's user-side texts outside its test
+/// partition are added. The validation fifth of the training rows is held out of
 /// the student too and sets its operating threshold and its pass-below point (98% of validation attacks at or above it).
 /// </summary>
 internal static class DistillCommand
 {
+    private static double TwoPercentPoint(List<double> attacks) => attacks.Order().ElementAt((int)Math.Floor(0.02 * attacks.Count));
+
     public static int Run(TrainingContext context)
     {
         var data = context.LoadData();
@@ -28,6 +32,15 @@ internal static class DistillCommand
             .Where(r => !heldBack.Contains(r.Text))
             .Where(r => training.Contains(r.Text) || !r.File.StartsWith("benign-gsm8k", StringComparison.Ordinal) || gsm8kIndex++ % 5 == 0)
             .ToList();
+        // The generated corpus's user-side texts in its fit and validation partitions (never its test partition). Tool
+        // and document text is left out: the gate always sends it to the model, so the student never routes it.
+        if (context.Get("corpus") is not "false")
+        {
+            var seen = rows.Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+            rows.AddRange(CorpusGenerator.Generate(context.Seed)
+                .Where(e => e.Source == "user" && CorpusPartition.Of(e.Text, context.Seed) != CorpusSplit.Test && seen.Add(e.Text))
+                .Select(e => new Example(e.Id, e.Text, e.Label, TrainCommand.CorpusFile)));
+        }
         Console.WriteLine($"distilling over {rows.Count} texts ({rows.Count(r => r.Label == 1)} attacks), T={temperature}, alpha={alpha}, {buckets} buckets");
 
         using var model = context.CreateClassifier(files.Manifest.Encoder, "fp32", files.Head);
@@ -36,7 +49,9 @@ internal static class DistillCommand
         var embedded = store.Embed(texts, new Progress<string>(Console.WriteLine));
         var teacher = embedded.Select(e => TrainCommand.MaxWindow(files.Head, e, store.Dimension)).ToArray();
 
-        var isValidation = rows.Select(r => TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
+        var isValidation = rows.Select(r => r.File == TrainCommand.CorpusFile
+            ? CorpusPartition.Of(r.Text, context.Seed) == CorpusSplit.Validation
+            : TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
         var fitTexts = new List<string>();
         var fitTargets = new List<double>();
         for (var i = 0; i < rows.Count; i++)
@@ -54,6 +69,8 @@ internal static class DistillCommand
 
         var attacks = new List<double>();
         var benign = new List<double>();
+        var sharedAttacks = new List<double>();
+        var generatedAttacks = new List<double>();
         var teacherAttacks = new List<double>();
         var teacherBenign = new List<double>();
         var agree = 0;
@@ -66,6 +83,10 @@ internal static class DistillCommand
             }
             var s = student.Probability(texts[i]);
             (rows[i].Label == 1 ? attacks : benign).Add(s);
+            if (rows[i].Label == 1)
+            {
+                (rows[i].File == TrainCommand.CorpusFile ? generatedAttacks : sharedAttacks).Add(s);
+            }
             (rows[i].Label == 1 ? teacherAttacks : teacherBenign).Add(teacher[i]);
             validation++;
             if ((s >= 0.5) == (teacher[i] >= files.Manifest.Threshold))
@@ -74,7 +95,12 @@ internal static class DistillCommand
             }
         }
         var threshold = Metrics.ThresholdAtFpr(benign, 0.01);
-        var passBelow = attacks.Order().ElementAt((int)Math.Floor(0.02 * attacks.Count));
+        // The pass-below point keeps 98% of the validation attacks routed to the model: of the shared rows and of the
+        // generated rows each (the lower of the two), so the templated corpus cannot make the student look safer on
+        // real attacks than it is.
+        var passBelow = sharedAttacks.Count == 0
+            ? TwoPercentPoint(attacks)
+            : generatedAttacks.Count == 0 ? TwoPercentPoint(sharedAttacks) : Math.Min(TwoPercentPoint(sharedAttacks), TwoPercentPoint(generatedAttacks));
         var skipped = benign.Count(b => b < passBelow) / (double)benign.Count;
         var (recall, _) = Metrics.RecallAtFpr(attacks, benign, 0.01);
         var (teacherRecall, _) = Metrics.RecallAtFpr(teacherAttacks, teacherBenign, 0.01);

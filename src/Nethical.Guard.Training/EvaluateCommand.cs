@@ -4,6 +4,7 @@ using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Training.Corpus;
 
 namespace Nethical.Guard.Training;
 
@@ -20,18 +21,43 @@ internal static class EvaluateCommand
     public static int Run(TrainingContext context)
     {
         var data = context.LoadData();
-        var files = ModelFiles.Load(context.ModelsDirectory);
         var variants = (context.Get("variant") ?? "both") switch
         {
             "both" => new[] { "fp32", "int8" },
             var v => [v],
         };
-        var report = new StringBuilder();
-        var studentNote = files.Manifest.Student is { } st ? string.Create(CultureInfo.InvariantCulture, $", student pass-below {st.PassBelow:F4}") : ", no student";
-        report.AppendLine(CultureInfo.InvariantCulture, $"model {files.Manifest.ModelVersion} ({files.Manifest.HeadKind} head on {files.Manifest.Encoder}), operating threshold {files.Manifest.Threshold:F4}{studentNote}");
-        foreach (var variant in variants)
+        // --before DIR: the same tables for an earlier model, in the same run, and a side-by-side summary.
+        var models = new List<(string Label, string Directory)>();
+        if (context.Get("before") is { } before)
         {
-            report.Append(Evaluate(context, data, files, variant));
+            models.Add(("before", before));
+            models.Add(("after", context.ModelsDirectory));
+        }
+        else
+        {
+            models.Add(("model", context.ModelsDirectory));
+        }
+        var corpus = CorpusGenerator.Generate(context.Seed).Where(e => CorpusPartition.Of(e.Text, context.Seed) == CorpusSplit.Test).ToList();
+
+        var report = new StringBuilder();
+        var summaries = new List<(string Label, string Variant, List<SummaryLine> Lines)>();
+        foreach (var (label, directory) in models)
+        {
+            var files = ModelFiles.Load(directory);
+            var studentNote = files.Manifest.Student is { } st ? string.Create(CultureInfo.InvariantCulture, $", student pass-below {st.PassBelow:F4}") : ", no student";
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"## {label}: model {files.Manifest.ModelVersion} ({files.Manifest.HeadKind} head on {files.Manifest.Encoder}), operating threshold {files.Manifest.Threshold:F4}{studentNote}");
+            foreach (var variant in variants)
+            {
+                var lines = new List<SummaryLine>();
+                report.Append(Evaluate(context, data, files, variant, lines));
+                report.Append(EvaluateCorpus(context, corpus, files, variant, lines));
+                summaries.Add((label, variant, lines));
+            }
+        }
+        if (models.Count == 2)
+        {
+            report.Append(Compare(summaries));
         }
         Console.WriteLine(report);
         var output = context.Get("out");
@@ -41,6 +67,84 @@ internal static class EvaluateCommand
         }
         return 0;
     }
+
+    /// <summary>One row of the before/after summary.</summary>
+    /// <param name="Set">A held-back file, or a generator family value on the corpus's test partition.</param>
+    /// <param name="Attacks">Attack rows in the set.</param>
+    /// <param name="Benign">Benign rows of its own (0 when measured against the pooled benign rows).</param>
+    /// <param name="Tier2RecallAt1">Tier 2 alone: recall at 1% false positives (NaN for benign-only sets).</param>
+    /// <param name="CombinedRecall">The served gate at its operating point (NaN when the set has no attacks).</param>
+    /// <param name="CombinedFpr">The served gate's false-positive rate (NaN when the set has no benign rows of its own).</param>
+    internal sealed record SummaryLine(string Set, int Attacks, int Benign, double Tier2RecallAt1, double CombinedRecall, double CombinedFpr);
+
+    private static string Compare(List<(string Label, string Variant, List<SummaryLine> Lines)> summaries)
+    {
+        var sb = new StringBuilder();
+        foreach (var variant in summaries.Select(s => s.Variant).Distinct())
+        {
+            var before = summaries.First(s => s.Label == "before" && s.Variant == variant).Lines;
+            var after = summaries.First(s => s.Label == "after" && s.Variant == variant).Lines.ToDictionary(l => l.Set);
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"### before → after ({variant})");
+            sb.AppendLine();
+            sb.AppendLine("| set | attacks | benign | tier 2 recall@1%FPR | combined recall | combined FPR |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var b in before)
+            {
+                var a = after[b.Set];
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {b.Set} | {b.Attacks} | {b.Benign} | {Pct(b.Tier2RecallAt1)} → {Pct(a.Tier2RecallAt1)} | {Pct(b.CombinedRecall)} → {Pct(a.CombinedRecall)} | {Pct(b.CombinedFpr)} → {Pct(a.CombinedFpr)} |");
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The corpus's test partition (never trained on, never used to choose a threshold), screened as the segment each
+    /// text would be, reported per generator family at the served operating point.
+    /// </summary>
+    private static string EvaluateCorpus(TrainingContext context, List<CorpusExample> corpus, ModelFiles files, string variant, List<SummaryLine> lines)
+    {
+        using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
+        using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
+        var rows = corpus.Select(e => new Example(e.Id, e.Text, e.Label, TrainCommand.CorpusFile)).ToList();
+        var sources = corpus.Select(e => e.Source switch { "tool" => SegmentSource.Tool, "document" => SegmentSource.Document, _ => SegmentSource.User }).ToList();
+        var scored = Score(context, rows, files, model, store, sources);
+        var benignAll = scored.Where(s => s.Label == 0).ToList();
+
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"#### generated corpus, test partition ({corpus.Count} texts, {corpus.Count(e => e.Label == 1)} attacks), {variant}: recall and false positives at the operating point; tier 2 also at 1% FPR on the partition's benign texts");
+        sb.AppendLine();
+        sb.AppendLine("| family | value | attacks | tier 1 | tier 2 | tier 2 @1%FPR | combined | benign | combined FPR |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (family, key) in new (string, Func<CorpusExample, string>)[]
+        {
+            ("intent", e => e.Intent), ("framing", e => e.Framing), ("carrier", e => e.Carrier),
+            ("language", e => e.Language), ("obfuscation", e => e.Obfuscation), ("kind", e => e.Kind),
+        })
+        {
+            foreach (var group in Enumerable.Range(0, corpus.Count).GroupBy(i => key(corpus[i])).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                if (group.Key == "none" && family != "kind")
+                {
+                    continue;
+                }
+                var attacks = group.Where(i => corpus[i].Label == 1).Select(i => scored[i]).ToList();
+                var benign = group.Where(i => corpus[i].Label == 0).Select(i => scored[i]).ToList();
+                var (at1, _) = attacks.Count == 0 ? (double.NaN, 0) : Metrics.RecallAtFpr(attacks.Select(s => s.Tier2).ToList(), benignAll.Select(s => s.Tier2).ToList(), 0.01);
+                var combined = Rate(attacks, s => s.Combined);
+                var fpr = Rate(benign, s => s.Combined);
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {family} | {group.Key} | {attacks.Count} | {Pct(Rate(attacks, s => s.Tier1))} | {Pct(Rate(attacks, s => s.Tier2))} | {Pct(at1)} | {Pct(combined)} | {benign.Count} | {Pct(fpr)} |");
+                lines.Add(new SummaryLine($"corpus {family}={group.Key}", attacks.Count, benign.Count, at1, combined, fpr));
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static double Rate(List<Scored> rows, Func<Scored, double> score)
+        => rows.Count == 0 ? double.NaN : (double)rows.Count(r => score(r) >= 0.5) / rows.Count;
 
     internal sealed record Scored(int Label, double Tier1, double Tier2, double Student, double Combined, bool Routed);
 
@@ -92,7 +196,7 @@ internal static class EvaluateCommand
         return results;
     }
 
-    private static string Evaluate(TrainingContext context, LabelledData data, ModelFiles files, string variant)
+    private static string Evaluate(TrainingContext context, LabelledData data, ModelFiles files, string variant, List<SummaryLine> lines)
     {
         var started = DateTime.UtcNow;
         using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
@@ -136,6 +240,11 @@ internal static class EvaluateCommand
                 var (r1, _) = Metrics.RecallAtFpr(p, n, 0.01);
                 var (r01, _) = Metrics.RecallAtFpr(p, n, 0.001);
                 var routed = tier == "combined" ? Pct((double)set.Count(s => s.Routed) / set.Count) : "";
+                if (tier == "combined")
+                {
+                    var (t2at1, _) = Metrics.RecallAtFpr(positives.Select(s => s.Tier2).ToList(), negatives.Select(s => s.Tier2).ToList(), 0.01);
+                    lines.Add(new SummaryLine(name, positives.Count, pooled ? 0 : negatives.Count, positives.Count == 0 ? double.NaN : t2at1, positives.Count == 0 ? double.NaN : recall, pooled ? double.NaN : fpr));
+                }
                 sb.AppendLine(CultureInfo.InvariantCulture,
                     $"| {name} | {positives.Count} | {(pooled ? $"{negatives.Count}*" : negatives.Count.ToString(CultureInfo.InvariantCulture))} | {tier} | {Pct(precision)} | {Pct(recall)} | {Pct(f1)} | {Pct(fpr)} | {F(auc)} | {Pct(r1)} | {Pct(r01)} | {routed} |");
             }

@@ -32,8 +32,16 @@ internal static class LofoCommand
         IReadOnlyList<float[]> corpusEmbedded = store.Embed(corpus.Select(e => normalizer.Normalize(e.Text)).ToList(), new Progress<string>(Console.WriteLine));
 
         var sharedValidation = shared.Select(r => TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
-        var corpusValidation = corpus.Select(e => TrainCommand.IsValidation(e.Id, context.Seed)).ToArray();
-        var thresholdFpr = context.GetDouble("fpr", 0.01);
+        var corpusSplit = corpus.Select(e => CorpusPartition.Of(e.Text, context.Seed)).ToArray();
+        var options = new LofoOptions(
+            Head: context.Get("head") ?? "mlp",
+            Hidden: (int)context.GetDouble("hidden", 64),
+            Epochs: (int)context.GetDouble("epochs", 60),
+            ThresholdOnSharedOnly: context.Get("threshold-on") is not "all",
+            Fpr: context.GetDouble("fpr", 0.01),
+            CorpusWeight: context.GetDouble("corpus-weight", TrainCommand.DefaultCorpusWeight),
+            Seed: context.Seed);
+        var measureKept = context.Get("kept") is not "false";
         var sourceAware = context.Get("source-aware") is "true";
         var only = context.Get("families")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         if (sourceAware)
@@ -46,7 +54,7 @@ internal static class LofoCommand
         }
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"leave-one-family-out, logistic head on {encoder} fp32{(sourceAware ? ", source-aware (separate weights for tool/document text)" : "")}, threshold at {thresholdFpr:P1} false positives on validation benign rows (shared + generated)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"leave-one-family-out, {options.Head}{(options.Head == "mlp" ? "-" + options.Hidden.ToString(CultureInfo.InvariantCulture) : "")} head ({options.Epochs} epochs) on {encoder} fp32{(sourceAware ? ", source-aware" : "")}, threshold at {options.Fpr:P1} false positives on validation benign rows ({(options.ThresholdOnSharedOnly ? "shared" : "shared + generated")})");
         foreach (var (family, key) in new (string, Func<CorpusExample, string>)[]
         {
             ("intent", e => e.Intent), ("carrier", e => e.Carrier), ("framing", e => e.Framing),
@@ -67,11 +75,13 @@ internal static class LofoCommand
             foreach (var value in values)
             {
                 // Held out: no row of this value (attack or benign) in training.
-                var (heldOut, heldFpr) = TrainAndMeasure(shared, sharedEmbedded, sharedValidation, corpus, corpusEmbedded, corpusValidation,
-                    trainOn: e => key(e) != value, testOn: e => key(e) == value && e.Label == 1, dimension, context.Seed, thresholdFpr);
-                // Kept: the value's validation fifth is the test set, the rest trains.
-                var (kept, _) = TrainAndMeasure(shared, sharedEmbedded, sharedValidation, corpus, corpusEmbedded, corpusValidation,
-                    trainOn: _ => true, testOn: e => key(e) == value && e.Label == 1, dimension, context.Seed, thresholdFpr, testValidationOnly: true);
+                var (heldOut, heldFpr) = TrainAndMeasure(shared, sharedEmbedded, sharedValidation, corpus, corpusEmbedded, corpusSplit,
+                    trainOn: e => key(e) != value, testOn: e => key(e) == value && e.Label == 1, dimension, options);
+                // Kept: the value trains (its fit partition) and its test partition is tested.
+                var kept = measureKept
+                    ? TrainAndMeasure(shared, sharedEmbedded, sharedValidation, corpus, corpusEmbedded, corpusSplit,
+                        trainOn: _ => true, testOn: e => key(e) == value && e.Label == 1, dimension, options, testPartitionOnly: true).Recall
+                    : double.NaN;
                 heldOutRecalls.Add(heldOut);
                 var count = corpus.Count(e => key(e) == value && e.Label == 1);
                 report.AppendLine(CultureInfo.InvariantCulture, $"| {value} | {count} | {heldOut:P1} | {kept:P1} | {heldFpr:P1} |");
@@ -109,30 +119,54 @@ internal static class LofoCommand
         return result;
     }
 
+    private sealed record LofoOptions(string Head, int Hidden, int Epochs, bool ThresholdOnSharedOnly, double Fpr, double CorpusWeight, int Seed);
+
+    /// <summary>
+    /// Trains one head as <c>train</c> does (every window of a benign text, the head window of an attack) on the shared
+    /// fitting rows and the generated fit partition that <paramref name="trainOn"/> keeps; sets its threshold on
+    /// validation benign rows only; returns the recall on <paramref name="testOn"/>'s attacks.
+    /// </summary>
     private static (double Recall, double SharedBenignFpr) TrainAndMeasure(
         List<Example> shared, IReadOnlyList<float[]> sharedEmbedded, bool[] sharedValidation,
-        List<CorpusExample> corpus, IReadOnlyList<float[]> corpusEmbedded, bool[] corpusValidation,
-        Func<CorpusExample, bool> trainOn, Func<CorpusExample, bool> testOn, int dimension, int seed, double fpr, bool testValidationOnly = false)
+        List<CorpusExample> corpus, IReadOnlyList<float[]> corpusEmbedded, CorpusSplit[] corpusSplit,
+        Func<CorpusExample, bool> trainOn, Func<CorpusExample, bool> testOn, int dimension, LofoOptions options, bool testPartitionOnly = false)
     {
+        var groups = new List<string>();
+        void AddWindows(List<float[]> x, List<int> y, float[] windows, int label, string group)
+        {
+            for (var offset = 0; offset < windows.Length; offset += dimension)
+            {
+                x.Add(windows[offset..(offset + dimension)]);
+                y.Add(label);
+                groups.Add(group);
+                if (label == 1)
+                {
+                    break;
+                }
+            }
+        }
+
         var x = new List<float[]>();
         var y = new List<int>();
         for (var i = 0; i < shared.Count; i++)
         {
             if (!sharedValidation[i])
             {
-                x.Add(sharedEmbedded[i][..dimension]);
-                y.Add(shared[i].Label);
+                AddWindows(x, y, sharedEmbedded[i], shared[i].Label, "shared");
             }
         }
         for (var i = 0; i < corpus.Count; i++)
         {
-            if (!corpusValidation[i] && trainOn(corpus[i]))
+            if (corpusSplit[i] == CorpusSplit.Fit && trainOn(corpus[i]))
             {
-                x.Add(corpusEmbedded[i][..dimension]);
-                y.Add(corpus[i].Label);
+                AddWindows(x, y, corpusEmbedded[i], corpus[i].Label, TrainCommand.CorpusFile);
             }
         }
-        var head = HeadTrainer.TrainLogistic(x, y, seed, epochs: 120);
+        // Weighted as train weighs them: shared and generated balanced per class, the generated side scaled.
+        var weights = TrainCommand.SourceWeights(groups, y, options.CorpusWeight);
+        var head = options.Head == "logistic"
+            ? HeadTrainer.TrainLogistic(x, y, options.Seed, epochs: 2 * options.Epochs, weights: weights)
+            : HeadTrainer.TrainMlp(x, y, options.Hidden, options.Seed, epochs: options.Epochs, weights: weights);
 
         // Threshold on benign data only: validation benign rows of the shared data and of the corpus kept in training.
         var benign = new List<double>();
@@ -148,18 +182,18 @@ internal static class LofoCommand
         }
         for (var i = 0; i < corpus.Count; i++)
         {
-            if (corpusValidation[i] && corpus[i].Label == 0 && trainOn(corpus[i]))
+            if (corpusSplit[i] == CorpusSplit.Validation && corpus[i].Label == 0 && trainOn(corpus[i]))
             {
                 benign.Add(TrainCommand.MaxWindow(head, corpusEmbedded[i], dimension));
             }
         }
-        var threshold = Metrics.ThresholdAtFpr(benign, fpr);
+        var threshold = Metrics.ThresholdAtFpr(options.ThresholdOnSharedOnly ? sharedBenign : benign, options.Fpr);
 
         var caught = 0;
         var total = 0;
         for (var i = 0; i < corpus.Count; i++)
         {
-            if (testOn(corpus[i]) && (!testValidationOnly || corpusValidation[i]))
+            if (testOn(corpus[i]) && (!testPartitionOnly || corpusSplit[i] == CorpusSplit.Test))
             {
                 total++;
                 if (TrainCommand.MaxWindow(head, corpusEmbedded[i], dimension) > threshold)
