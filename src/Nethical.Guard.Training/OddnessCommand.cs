@@ -36,6 +36,15 @@ internal static class OddnessCommand
 
     public static int Run(TrainingContext context)
     {
+        if (context.Get("explain") is { } explain)
+        {
+            Console.WriteLine(SuffixOddness.Score(explain));
+            foreach (var line in SuffixOddness.Explain(explain))
+            {
+                Console.WriteLine("  " + line);
+            }
+            return 0;
+        }
         var random = new Random(context.Seed);
         var corpus = CorpusGenerator.Generate(context.Seed);
         var payloads = corpus.Where(e => e.Label == 1 && e.Obfuscation == "none" && e.Carrier == "none" && e.Framing == "direct").Select(e => e.Text).ToList();
@@ -120,18 +129,22 @@ internal static class OddnessCommand
         return 0;
     }
 
-    /// <summary>The lowest score threshold at which no set has more than <paramref name="maxFpr"/> of its texts at or above it.</summary>
+    /// <summary>
+    /// The lowest threshold at which no set has more than <paramref name="maxFpr"/> of its texts at or above it: just above
+    /// each set's (allowed + 1)-th highest score, the highest of those over the sets.
+    /// </summary>
     private static double LowestThreshold(List<double[]> benign, double maxFpr)
     {
-        var candidates = benign.SelectMany(s => s).Append(0.0).Append(1.0).Distinct().Order().ToList();
-        foreach (var candidate in candidates)
+        var threshold = 0.0;
+        foreach (var scores in benign.Where(s => s.Length > 0))
         {
-            if (candidate > 0 && benign.All(s => Share(s, candidate) <= maxFpr))
+            var allowed = (int)Math.Floor(maxFpr * scores.Length);
+            if (allowed < scores.Length)
             {
-                return candidate;
+                threshold = Math.Max(threshold, scores.OrderDescending().ElementAt(allowed) + 1e-6);
             }
         }
-        return 1.0 + 1e-9;
+        return threshold;
     }
 
     private static double Share(double[] scores, double threshold)
