@@ -31,7 +31,7 @@ internal static class SuffixOddness
     public const int TailTokens = 32;
 
     /// <summary>The shortest window scored: fewer tokens than this are never a soup.</summary>
-    public const int MinWindow = 8;
+    public const int MinWindow = 6;
 
     // Only this many characters from the end are read, so a long text costs the same as a short one.
     private const int MaxTailChars = 4096;
@@ -60,16 +60,25 @@ internal static class SuffixOddness
         it its it's this that these those there here i i'm you he she we they me him her us them my your his our their not
         no so than then too very can could will would shall should may might must what which who whom whose when where why
         how all any each some such only own same just also into about over after before between under up down out off
-        through during because while until upon per don't can't isn't
+        through during because while until upon per don't can't isn't i've i'd you're it's that's there's let's one more
+        most other now well both either nor yet whether whatever against within without
         el la los las un una unos unas y o de del al en con por para que es son está están se lo le les su sus mi tu como
-        más pero muy ya este esta esto ese esa
+        más pero muy ya este esta esto ese esa me te nos mis tus hay ha he fue ser era cuando donde quien cual si sin
+        sobre entre hasta desde también todo todos toda todas otro otra porque
         le les un une des et ou du au aux dans sur avec pour par qui est sont pas ne il elle nous vous ils je ce cette ces
-        son sa ses mon plus mais comme
+        son sa ses mon ma mes ton ta tes plus mais comme me te se ai as a ont été être suis sont si quand où sans sous
+        entre tout tous toute toutes aussi très bien car donc leur leurs y en
         der die das den dem des ein eine einen einem einer und oder zu im auf mit von für ist sind war nicht es sie er wir
-        ich du ihr sich dass wie auch aber bei nach aus als an um
-        os as um uma do da dos das em no na nos nas com é são não ao seu sua mas
-        il lo gli di della dei delle nel nella che è sono non si ma
-        het een van op voor dat zijn te er ik je hij zij ze aan ook maar naar uit
+        ich du ihr sich dass wie auch aber bei nach aus als an um mich mir dich dir uns euch ihm ihn ihnen mein meine
+        dein deine sein seine kein keine diese dieser dieses welche welcher welches was wer wo ob wenn weil dann denn doch
+        noch schon nur sehr so hier da über unter vor durch gegen ohne bis am vom zum zur beim ins man habe hat haben bin
+        bist kann können würde werden wird bitte gerne
+        os as um uma do da dos das em no na nos nas com é são não ao seu sua mas eu ele ela nós eles elas meu minha
+        isso isto esse essa pelo pela muito já quando onde também sobre sem até
+        il lo gli di della dei delle nel nella che è sono non si ma io tu lui lei noi voi loro mi ti ci vi ho ha hanno
+        questo questa quello quella anche molto più quando dove come per con tra fra senza sul sulla
+        het een van op voor dat zijn te er ik je hij zij ze aan ook maar naar uit wij jij u mijn jouw ons deze die dit
+        wat wie waar hoe niet geen wel nog al heb heeft hebben ben bent kan kunnen wordt worden bij met om tot zo
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries),
         StringComparer.OrdinalIgnoreCase);
 
@@ -156,6 +165,7 @@ internal static class SuffixOddness
         }
 
         var best = new OddnessScore(0, 0, 0, 0, 0, n);
+        var endsSentence = n > 0 && text[ends[0] - 1] is '.' or '!' or '?' or '。' or '！' or '？';
         double oddSum = 0, codeSum = 0;
         // Brackets, read backwards: a closer waits for its opener. Code closes what it opens; a soup strews brackets.
         Span<char> waiting = stackalloc char[64];
@@ -217,13 +227,20 @@ internal static class SuffixOddness
             var functionShare = words == 0 ? 0 : (double)functions / words;
             // Fluent text, in any of the listed languages, is a fifth or more function words; lists are not fluent but
             // say so with their commas.
-            var unfluent = words < 8 || (listed >= 2 && listed * 5 >= k) ? 0
+            var unfluent = words < 5 || (listed >= 2 && listed * 8 >= k) ? 0
                 : Math.Clamp((0.3 - functionShare) / 0.25, 0, 1) * Math.Min(1, words / 12.0) * words / k;
             // Optimisers capitalise at random: a mix of capitalised and lower-case words inside sentences, where prose
             // capitalises a few names and titles capitalise nearly everything.
+            if (endsSentence)
+            {
+                // Fluent text ends its last sentence; an optimiser's tokens stop anywhere.
+                unfluent *= 0.5;
+            }
             var capitalShare = words == 0 ? 0 : (double)capitals / words;
             var capitalMix = 4 * capitalShare * (1 - capitalShare);
-            var raw = (1.4 * oddShare) + (unfluent * (0.15 + (0.45 * capitalMix))) + (0.5 * strays / k) - (1.0 * codeShare) - (1.0 * pairs / k) - 0.1;
+            // Fluent text that mentions a few identifiers (camelCase, snake_case) keeps its function words.
+            var fluent = words < 5 ? 0 : Math.Max(0, functionShare - 0.3);
+            var raw = (1.4 * oddShare) - fluent + (unfluent * (0.15 + (0.45 * capitalMix))) + (0.5 * strays / k) - (1.0 * codeShare) - (1.0 * pairs / k) - 0.1;
             var score = Math.Clamp(raw, 0, 1);
             if (score > best.Score || best.Window == 0)
             {
@@ -295,7 +312,8 @@ internal static class SuffixOddness
         }
         if (first < 0)
         {
-            return (SymbolRun(token), 0, ending);
+            // A bar, bullet or dash between words separates the items of a table or list.
+            return (SymbolRun(token), 0, token is "|" or "•" or "·" or "-" or "–" or "—" ? Kind.ListItem : ending);
         }
 
         var lead = token[..first];
@@ -430,6 +448,11 @@ internal static class SuffixOddness
         {
             odd = Math.Max(odd, identifier || dotted || call ? 0.25f : 0.5f);
         }
+        if (digits > 0 && GluedDigits(core))
+        {
+            // debts26, LAYERED228, 60thquiet; Python3 and Windows10 too, hence only a little.
+            odd = Math.Max(odd, 0.3f);
+        }
         if (letters >= 18 && !core.Contains('-'))
         {
             // Pieces glued into one long "word"; English has few this long, German compounds some.
@@ -484,8 +507,9 @@ internal static class SuffixOddness
             {
                 kind |= Kind.Function;
             }
-            if (char.IsUpper(core[0]))
+            if (char.IsUpper(core[0]) && lower > 0)
             {
+                // Title case only: acronyms and log tags (NASA, ERR) are capitals of another kind.
                 kind |= Kind.Capitalised;
             }
         }
@@ -507,7 +531,7 @@ internal static class SuffixOddness
         {
             var prose = leading
                 ? c is '(' or '[' or '"' or '\'' or '“' or '‘' or '«' or '¿' or '¡' or '*' or '_' or '#' or '@' or '$' or '<' or '`' or '{'
-                : c is '.' or ',' or ';' or ':' or '!' or '?' or ')' or ']' or '"' or '\'' or '”' or '’' or '»' or '…' or '*' or '_' or '%' or '>' or '`';
+                : c is '.' or ',' or ';' or ':' or '!' or '?' or ')' or ']' or '"' or '\'' or '”' or '’' or '»' or '…' or '*' or '_' or '>' or '`';
             if (!prose)
             {
                 return false;
@@ -557,13 +581,44 @@ internal static class SuffixOddness
 
     private static bool IsPath(ReadOnlySpan<char> token, ReadOnlySpan<char> core)
     {
-        if (token.StartsWith("/") || token.StartsWith("~/") || token.StartsWith("./") || token.StartsWith("../")
-            || token.Length > 2 && char.IsAsciiLetter(token[0]) && token[1] == ':' && token[2] == '\\')
+        if (core.ContainsAny(s_notInPaths))
         {
-            return true;
+            return false;
         }
-        var slashes = core.Count('/') + core.Count('\\');
-        return slashes >= 2 && !core.ContainsAny(s_notInPaths);
+        var separators = token.Count('/') + token.Count('\\');
+        return separators >= 2 && (core.Contains('/') || core.Contains('\\'))
+            || token.StartsWith("~/") || token.StartsWith("./") || token.StartsWith("../")
+            || token.Length > 2 && char.IsAsciiLetter(token[0]) && token[1] == ':' && token[2] == '\\';
+    }
+
+    /// <summary>A run of three or more letters against a run of digits inside a word.</summary>
+    private static bool GluedDigits(ReadOnlySpan<char> core)
+    {
+        int previousRun = 0, run = 0;
+        var previousDigit = false;
+        var digit = false;
+        foreach (var c in core)
+        {
+            var isDigit = char.IsDigit(c);
+            if (!isDigit && !char.IsLetter(c))
+            {
+                previousRun = run = 0;
+                continue;
+            }
+            if (run > 0 && isDigit != digit)
+            {
+                previousDigit = digit;
+                previousRun = run;
+                run = 0;
+            }
+            digit = isDigit;
+            run++;
+            if (previousRun > 0 && previousDigit != digit && (digit ? previousRun : run) >= 3)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
