@@ -88,10 +88,15 @@ internal static class OddnessCommand
         var benign = scored.Where(s => s.Role == Role.Benign).ToList();
         var chosen = LowestThreshold(benign.Select(s => s.Scores).ToList(), maxFpr);
 
-        double[] thresholds = [0.3, 0.5, 0.7, chosen];
+        double[] thresholds = [0.2, 0.25, SuffixOddness.RouteThreshold, 0.4, 0.5, chosen];
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"| set | role | texts | ≥ 0.3 | ≥ 0.5 | ≥ 0.7 | ≥ {chosen:F3} | 99th percentile |");
-        report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        report.Append("| set | role | texts |");
+        foreach (var threshold in thresholds)
+        {
+            report.Append(CultureInfo.InvariantCulture, $" ≥ {threshold:0.00#} |");
+        }
+        report.AppendLine(" 99th percentile |");
+        report.AppendLine("|---|---|---:|" + string.Concat(Enumerable.Repeat("---:|", thresholds.Length)) + "---:|");
         foreach (var (name, role, _, scores) in scored)
         {
             var cells = thresholds.Select(t => Share(scores, t).ToString("P1", CultureInfo.InvariantCulture));

@@ -30,6 +30,9 @@ internal static class SuffixOddness
     /// <summary>The tail examined: at most the last this-many whitespace-separated tokens.</summary>
     public const int TailTokens = 32;
 
+    /// <summary>Placeholder until measured.</summary>
+    public const double RouteThreshold = 0.25;
+
     /// <summary>The shortest window scored: fewer tokens than this are never a soup.</summary>
     public const int MinWindow = 6;
 
@@ -126,12 +129,12 @@ internal static class SuffixOddness
                 }
                 i--;
             }
-            if (n > 0 && (breaks || i < limit))
+            if (n > 0 && (breaks || i < 0))
             {
                 // Token n - 1 starts a line. An indented line is code or quoted text: neither it nor anything before it
                 // is read.
                 kinds[n - 1] |= Kind.LineStart;
-                if (spaces >= 2 || tab)
+                if (breaks && (spaces >= 2 || tab))
                 {
                     n = lineStart;
                     break;
@@ -208,8 +211,10 @@ internal static class SuffixOddness
                 {
                     functions++;
                 }
-                // A capital inside a sentence: names in prose, but optimisers capitalise at random.
-                if ((kind & Kind.Capitalised) != 0 && (kind & Kind.LineStart) == 0 && t + 1 < n && (kinds[t + 1] & Kind.EndsSentence) == 0)
+                // A capitalised word after a lower-case one inside a sentence. Prose has a few (names), titles and
+                // product names capitalise whole runs (counted once), optimisers capitalise at random.
+                if ((kind & Kind.Capitalised) != 0 && (kind & Kind.LineStart) == 0 && t + 1 < n
+                    && (kinds[t + 1] & (Kind.EndsSentence | Kind.Capitalised)) == 0)
                 {
                     capitals++;
                 }
@@ -239,7 +244,7 @@ internal static class SuffixOddness
             var capitalShare = words == 0 ? 0 : (double)capitals / words;
             var capitalMix = 4 * capitalShare * (1 - capitalShare);
             // Fluent text that mentions a few identifiers (camelCase, snake_case) keeps its function words.
-            var fluent = words < 5 ? 0 : Math.Max(0, functionShare - 0.3);
+            var fluent = words < 3 ? 0 : Math.Max(0, functionShare - 0.3);
             var raw = (1.4 * oddShare) - fluent + (unfluent * (0.15 + (0.45 * capitalMix))) + (0.5 * strays / k) - (1.0 * codeShare) - (1.0 * pairs / k) - 0.1;
             var score = Math.Clamp(raw, 0, 1);
             if (score > best.Score || best.Window == 0)
@@ -322,7 +327,7 @@ internal static class SuffixOddness
 
         // Whole-token patterns that are symbols by design.
         if (token.Contains("://", StringComparison.Ordinal) || core.StartsWith("www.", StringComparison.OrdinalIgnoreCase)
-            || IsEmail(core) || IsPath(token, core) || letters <= 2 && digits > 0 || IsBlob(core, digits))
+            || IsEmail(core) || IsPath(token, core) || letters <= 2 && digits > 0 || IsBlob(core, digits) || IsAlgebra(token))
         {
             return (0, 0, ending);
         }
@@ -542,6 +547,11 @@ internal static class SuffixOddness
 
     private static float SymbolRun(ReadOnlySpan<char> token)
     {
+        if (!token.ContainsAnyExcept('_'))
+        {
+            // The blank of a fill-in-the-blank question.
+            return 0.1f;
+        }
         if (token is "..." or "…" or "—" or "–" or "-" or "--" or "---" or "&" or "|" or "•" or "·" or "*" or "/" or "+" or "=" or
             "×" or "÷" or "→" or "->" or "<-" or "=>" or ":" or "%" or "#" or "##" or "###" or ">" or "<" or "~" or "^" or "**" or
             "```" or ":)" or ";)" or ":-)" or ":(" or ":D" or "==" or "!=" or "<=" or ">=" or "&&" or "||" or "{}" or "()" or "[]" or
@@ -589,6 +599,27 @@ internal static class SuffixOddness
         return separators >= 2 && (core.Contains('/') || core.Contains('\\'))
             || token.StartsWith("~/") || token.StartsWith("./") || token.StartsWith("../")
             || token.Length > 2 && char.IsAsciiLetter(token[0]) && token[1] == ':' && token[2] == '\\';
+    }
+
+    /// <summary>Algebra: single-letter variables, digits and operators (x+y, 4z^2, |x).</summary>
+    private static bool IsAlgebra(ReadOnlySpan<char> token)
+    {
+        var run = 0;
+        var operators = false;
+        foreach (var c in token)
+        {
+            if (char.IsLetter(c))
+            {
+                if (++run > 1)
+                {
+                    return false;
+                }
+                continue;
+            }
+            run = 0;
+            operators |= c is '+' or '-' or '*' or '/' or '^' or '=' or '<' or '>' or '|';
+        }
+        return operators;
     }
 
     /// <summary>A run of three or more letters against a run of digits inside a word.</summary>
