@@ -8,21 +8,22 @@ using Nethical.Guard.Training.Corpus;
 namespace Nethical.Guard.Training;
 
 /// <summary>
-/// <c>oddness</c>: the adversarial-suffix signal measured before anything uses it.
+/// <c>oddness</c>: the adversarial-suffix signal (<see cref="SuffixOddness"/>) measured before anything uses it.
 /// <para>
-/// Positives, reported apart because they are made differently: the corpus's suffix-appended attacks and more suffixes
-/// from the same fragment list on the corpus's plain payloads (what the signal is tuned on); suffixes sampled from the
-/// MiniLM WordPiece vocabulary with punctuation between the pieces, and a few hand-written suffixes in the published
-/// GCG style that share nothing with the fragment list (held out: never tuned on, so a rule that only learnt the
-/// fragment list shows here).
+/// Positives, reported apart because they are made differently. Tuned on: the corpus's suffix-appended attacks, and more
+/// suffixes from the same fragment list (Obfuscations.AdversarialSuffix) on the corpus's plain payloads. Held out, so a
+/// rule that only learnt the fragment list shows: suffixes sampled from the MiniLM WordPiece vocabulary with punctuation
+/// between the pieces, and hand-written suffixes in the published GCG style.
 /// </para>
 /// <para>
-/// Negatives, each reported on its own: the same payloads without a suffix, benign corpus text in Latin and in other
-/// scripts, URLs and base64 in prose, hand-written hard negatives (JSON, shell, one-line code, LaTeX, logs), the benign
-/// rows of deepset and jackhhao, and every benign file in the shared data. Reported: the share of each set at or above
-/// several thresholds, each set's 99th percentile, the lowest threshold whose false-positive rate is at most 1% on every
-/// benign set (<c>--fpr</c>), detection there, and the cost of one call. <c>--worst N</c> prints the N highest-scoring
-/// texts of each set, to see what a rule gets wrong.
+/// Negatives, each reported on its own: the same payloads without a suffix (a control), benign corpus text in Latin and
+/// in other scripts, URLs and base64 in prose, hand-written hard negatives (JSON, shell, one-line code, LaTeX, logs,
+/// markup), the benign rows of deepset and jackhhao train, every benign set of the shared data split as the other
+/// commands split it, and the whole benign files. Reported: the share of each set at or above several thresholds
+/// (<see cref="SuffixOddness.RouteThreshold"/> among them), each set's 99th percentile, the lowest threshold whose
+/// false-positive rate is at most <c>--fpr</c> (default 1%) on every negative set with detection there and at
+/// <see cref="SuffixOddness.RouteThreshold"/>, and the cost of one call. <c>--worst N</c> prints the N highest-scoring
+/// negatives and lowest-scoring positives of each set; <c>--explain TEXT</c> prints how each token of TEXT is classed.
 /// </para>
 /// </summary>
 internal static class OddnessCommand
@@ -32,6 +33,8 @@ internal static class OddnessCommand
         Tuned,
         HeldOut,
         Benign,
+        // Negative for this signal (the attacks without a suffix), held to the same false-positive bound.
+        Control,
     }
 
     public static int Run(TrainingContext context)
@@ -54,7 +57,7 @@ internal static class OddnessCommand
             ("fragment-list suffixes on payloads", Role.Tuned, payloads.Select(p => p + " " + Obfuscations.AdversarialSuffix(random)).ToList()),
             ("WordPiece-vocabulary suffixes", Role.HeldOut, WordPieceSuffixes(payloads, random)),
             ("hand-written GCG-style suffixes", Role.HeldOut, HandWrittenSuffixes(payloads)),
-            ("same payloads without suffix", Role.Benign, payloads),
+            ("same payloads without suffix", Role.Control, payloads),
             ("Latin-script benign (corpus)", Role.Benign, corpus.Where(e => e.Label == 0 && e.Language is "en" or "es" or "de" or "fr" or "pt" or "it" or "nl").Select(e => e.Text).ToList()),
             ("non-Latin benign (corpus)", Role.Benign, corpus.Where(e => e.Label == 0 && e.Language is "ru" or "zh" or "ja" or "ar" or "hi").Select(e => e.Text).ToList()),
             ("URLs in prose", Role.Benign, Urls(random)),
@@ -77,6 +80,11 @@ internal static class OddnessCommand
                     sets.Add((set.Name + " (benign rows)", Role.Benign, set.Rows.Where(r => r.Label == 0).Select(r => r.Text).ToList()));
                 }
             }
+            // The whole benign files as well: the halves above sample gsm8k one row in fifteen.
+            foreach (var file in data.Everything.Where(e => e.File.StartsWith("benign-", StringComparison.Ordinal)).GroupBy(e => e.File))
+            {
+                sets.Add((file.Key.Split('/')[0]["benign-".Length..] + " (whole file)", Role.Benign, file.Select(e => e.Text).ToList()));
+            }
         }
         else
         {
@@ -85,32 +93,35 @@ internal static class OddnessCommand
 
         var scored = sets.Select(s => (s.Name, s.Role, s.Texts, Scores: s.Texts.Select(t => SuffixOddness.Score(t).Score).ToArray())).ToList();
         var maxFpr = context.GetDouble("fpr", 0.01);
-        var benign = scored.Where(s => s.Role == Role.Benign).ToList();
+        var benign = scored.Where(s => s.Role is Role.Benign or Role.Control).ToList();
         var chosen = LowestThreshold(benign.Select(s => s.Scores).ToList(), maxFpr);
 
-        double[] thresholds = [0.2, 0.25, SuffixOddness.RouteThreshold, 0.4, 0.5, chosen];
+        double[] thresholds = [0.2, SuffixOddness.RouteThreshold, 0.3, 0.4, 0.5, chosen];
         var report = new StringBuilder();
         report.Append("| set | role | texts |");
         foreach (var threshold in thresholds)
         {
-            report.Append(CultureInfo.InvariantCulture, $" ≥ {threshold:0.00#} |");
+            var note = threshold == SuffixOddness.RouteThreshold ? " (route)" : threshold == chosen ? " (FPR bound)" : "";
+            report.Append(CultureInfo.InvariantCulture, $" ≥ {threshold:0.00#}{note} |");
         }
         report.AppendLine(" 99th percentile |");
         report.AppendLine("|---|---|---:|" + string.Concat(Enumerable.Repeat("---:|", thresholds.Length)) + "---:|");
         foreach (var (name, role, _, scores) in scored)
         {
             var cells = thresholds.Select(t => Share(scores, t).ToString("P1", CultureInfo.InvariantCulture));
-            var roleName = role switch { Role.Tuned => "positive, tuned on", Role.HeldOut => "positive, held out", _ => "benign" };
+            var roleName = role switch { Role.Tuned => "positive, tuned on", Role.HeldOut => "positive, held out", Role.Control => "negative, control", _ => "benign" };
             report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {roleName} | {scores.Length} | {string.Join(" | ", cells)} | {Percentile(scores, 0.99):F3} |");
         }
         Console.WriteLine(report);
-        var worstSet = benign.MaxBy(s => Share(s.Scores, chosen));
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Lowest threshold with FPR ≤ {maxFpr:P1} on every benign set: {chosen:F3} (worst: {worstSet.Name}, {Share(worstSet.Scores, chosen):P1})."));
-        foreach (var (name, _, _, scores) in scored.Where(s => s.Role != Role.Benign))
+        var bound = string.Create(CultureInfo.InvariantCulture, $"the lowest threshold with FPR ≤ {maxFpr:P1} on every benign set");
+        foreach (var (label, threshold) in new[] { (bound, chosen), ("SuffixOddness.RouteThreshold", SuffixOddness.RouteThreshold) })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  detection there, {name}: {Share(scores, chosen):P1}"));
+            var worstSet = benign.MaxBy(s => Share(s.Scores, threshold));
+            var detection = string.Join(", ", scored.Where(s => s.Role is Role.Tuned or Role.HeldOut)
+                .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {Share(s.Scores, threshold):P1}")));
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"At {threshold:F3}, {label}: highest benign FPR {Share(worstSet.Scores, threshold):P1} ({worstSet.Name}); detection {detection}."));
         }
 
         MeasureCost(scored.SelectMany(s => s.Texts).ToList());
@@ -120,8 +131,9 @@ internal static class OddnessCommand
             foreach (var (name, role, texts, scores) in scored)
             {
                 Console.WriteLine();
-                Console.WriteLine(role == Role.Benign ? $"## {name}: highest scores" : $"## {name}: lowest scores");
-                var order = Enumerable.Range(0, texts.Count).OrderBy(i => role == Role.Benign ? -scores[i] : scores[i]).Take(worst);
+                var positive = role is Role.Tuned or Role.HeldOut;
+                Console.WriteLine(positive ? $"## {name}: lowest scores" : $"## {name}: highest scores");
+                var order = Enumerable.Range(0, texts.Count).OrderBy(i => positive ? scores[i] : -scores[i]).Take(worst);
                 foreach (var i in order)
                 {
                     var text = texts[i];
