@@ -256,22 +256,26 @@ internal static class SuffixOddness
             var oddShare = oddSum / k;
             var codeShare = codeSum / k;
             var functionShare = words == 0 ? 0 : (double)functions / words;
-            // Fluent text, in any of the listed languages, is a fifth or more function words; lists are not fluent but
-            // say so with their commas.
+
+            // Unfluent: fluent text in any of the listed languages is a fifth or more function words; an optimiser's
+            // string of unrelated words has few. Lists have few too but say so with their commas, and fluent text ends
+            // its last sentence where an optimiser's tokens stop anywhere. Few words say little, hence the discount.
             var unfluent = words < 5 || (listed >= 2 && listed * 8 >= k) ? 0
                 : Math.Clamp((0.3 - functionShare) / 0.25, 0, 1) * Math.Min(1, words / 12.0) * words / k;
-            // Optimisers capitalise at random: a mix of capitalised and lower-case words inside sentences, where prose
-            // capitalises a few names and titles capitalise nearly everything.
             if (endsSentence)
             {
-                // Fluent text ends its last sentence; an optimiser's tokens stop anywhere.
                 unfluent *= 0.5;
             }
+            // Optimisers capitalise at random: capitalised words scattered among lower-case ones (at most when half are),
+            // where prose capitalises a few names and titles capitalise nearly everything.
             var capitalShare = words == 0 ? 0 : (double)capitals / words;
             var capitalMix = 4 * capitalShare * (1 - capitalShare);
-            // Fluent text that mentions a few identifiers (camelCase, snake_case) keeps its function words.
+            // Fluent: text that mentions a few identifiers (camelCase, snake_case) keeps its function words.
             var fluent = words < 3 ? 0 : Math.Max(0, functionShare - 0.3);
-            var raw = (1.4 * oddShare) - fluent + (unfluent * (0.15 + (0.45 * capitalMix))) + (0.5 * strays / k) - (1.0 * codeShare) - (1.0 * pairs / k) - 0.1;
+
+            // Weights set by hand on the corpus's suffixes against the benign sets (the oddness command reports both).
+            var raw = (1.4 * oddShare) + (unfluent * (0.15 + (0.45 * capitalMix))) + (0.5 * strays / k)
+                - fluent - codeShare - ((double)pairs / k) - 0.1;
             var score = Math.Clamp(raw, 0, 1);
             if (score > best.Score || best.Window == 0)
             {
@@ -571,6 +575,10 @@ internal static class SuffixOddness
         return true;
     }
 
+    /// <summary>
+    /// The oddness of a token of symbols only: operators, arrows, emoticons and Markdown marks little (prose and code use
+    /// them), a lone bracket or quote more, and most a run that closes before it opens or mixes quotes and backslashes.
+    /// </summary>
     private static float SymbolRun(ReadOnlySpan<char> token)
     {
         if (!token.ContainsAnyExcept('_'))
@@ -580,7 +588,7 @@ internal static class SuffixOddness
         }
         if (token is "..." or "…" or "—" or "–" or "-" or "--" or "---" or "&" or "|" or "•" or "·" or "*" or "/" or "+" or "=" or
             "×" or "÷" or "→" or "->" or "<-" or "=>" or ":" or "%" or "#" or "##" or "###" or ">" or "<" or "~" or "^" or "**" or
-            "```" or ":)" or ";)" or ":-)" or ":(" or ":D" or "==" or "!=" or "<=" or ">=" or "&&" or "||" or "{}" or "()" or "[]" or
+            ":)" or ";)" or ":-)" or ":(" or ":D" or "==" or "!=" or "<=" or ">=" or "&&" or "||" or "{}" or "()" or "[]" or
             "!" or "?" or "!!" or "?!" or "!?")
         {
             return 0.25f;
