@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Nethical.Guard.Detectors.Oddness;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Inference;
@@ -186,7 +187,9 @@ internal static class EvaluateCommand
                 {
                     student = Math.Max(student, ModelManifest.Calibrate(sv, files.Manifest.Student!.Threshold));
                 }
-                if (!decided && TierGate.NeedsTier2(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds))
+                var oddTail = s is { } sp && thresholds.StudentPassBelow is { } pb && sp < pb
+                    && SuffixOddness.Score(segment.Text).Score >= SuffixOddness.RouteThreshold;
+                if (!decided && TierGate.NeedsTier2(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds, oddTail))
                 {
                     routed = Math.Max(routed ?? 0, calibrated);
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Nethical.Guard.Detectors;
+using Nethical.Guard.Detectors.Oddness;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Inference;
@@ -183,7 +184,10 @@ public sealed class PromptScreener
             float? student = _tier2.Student is { } s && thresholds.StudentPassBelow is not null && segment.Text.Length <= HashedNgramStudent.MaxChars
                 ? s.MaxChunkProbability(segment.Text)
                 : null;
-            if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds))
+            // Only asked where it could change the answer: the student would otherwise let the segment skip the model.
+            var oddTail = student is { } sp && thresholds.StudentPassBelow is { } pb && sp < pb
+                && SuffixOddness.Score(segment.Text).Score >= SuffixOddness.RouteThreshold;
+            if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds, oddTail))
             {
                 pending ??= [];
                 seen ??= [];

@@ -32,7 +32,17 @@ internal static class TierGate
         => mode == Tier2Mode.Off || (mode == Tier2Mode.Uncertain && tier1Score >= thresholds.Tier1Confident);
 
     /// <summary>Whether one segment goes to tier 2, given that tier 1 did not decide the request.</summary>
-    public static bool NeedsTier2(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds)
+    /// <param name="mode">The policy's tier-2 mode.</param>
+    /// <param name="tier1Score">The request's tier-1 score.</param>
+    /// <param name="source">Where the segment came from.</param>
+    /// <param name="studentProbability">The student's score for the segment; null when it has none.</param>
+    /// <param name="thresholds">The policy's gate thresholds.</param>
+    /// <param name="oddTail">
+    /// The segment ends in what looks like an optimiser-made suffix (<see cref="Detectors.Oddness.SuffixOddness"/> at or
+    /// above its route threshold): such suffixes are made to slip past word-level models, so the student's "clear" is not
+    /// trusted and the encoder reads it.
+    /// </param>
+    public static bool NeedsTier2(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds, bool oddTail = false)
     {
         if (mode == Tier2Mode.All)
         {
@@ -47,7 +57,7 @@ internal static class TierGate
         {
             return true;
         }
-        if (tier1Score >= thresholds.Tier1Uncertain)
+        if (tier1Score >= thresholds.Tier1Uncertain || oddTail)
         {
             return true;
         }

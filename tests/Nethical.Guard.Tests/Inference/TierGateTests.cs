@@ -25,6 +25,14 @@ public sealed class TierGateTests
         => Assert.Equal(expected, TierGate.NeedsTier2(Tier2Mode.Uncertain, tier1, source, student, Thresholds));
 
     [Fact]
+    public void NeedsTier2_OddTail_OverridesTheStudentsClearButNotTier1Confidence()
+    {
+        Assert.True(TierGate.NeedsTier2(Tier2Mode.Uncertain, 0.0, SegmentSource.User, 0.001f, Thresholds, oddTail: true));
+        Assert.False(TierGate.NeedsTier2(Tier2Mode.Uncertain, 0.95, SegmentSource.User, 0.001f, Thresholds, oddTail: true));
+        Assert.False(TierGate.NeedsTier2(Tier2Mode.Off, 0.0, SegmentSource.User, 0.001f, Thresholds, oddTail: true));
+    }
+
+    [Fact]
     public void NeedsTier2_NoStudent_SendsEverythingUndecided()
         => Assert.True(TierGate.NeedsTier2(Tier2Mode.Uncertain, 0.0, SegmentSource.User, null, Thresholds with { StudentPassBelow = null }));
 
