@@ -36,9 +36,9 @@ internal static class DistillCommand
         // and document text is left out: the gate always sends it to the model, so the student never routes it.
         if (context.Get("corpus") is not "false")
         {
-            var seen = rows.Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+            var seen = rows.Select(r => normalizer.Normalize(r.Text)).ToHashSet(StringComparer.Ordinal);
             rows.AddRange(CorpusGenerator.Generate(context.Seed)
-                .Where(e => e.Source == "user" && CorpusPartition.Of(e.Text, context.Seed) != CorpusSplit.Test && seen.Add(e.Text))
+                .Where(e => e.Source == "user" && CorpusPartition.Of(e.Text, context.Seed) != CorpusSplit.Test && seen.Add(normalizer.Normalize(e.Text)))
                 .Select(e => new Example(e.Id, e.Text, e.Label, TrainCommand.CorpusFile)));
         }
         Console.WriteLine($"distilling over {rows.Count} texts ({rows.Count(r => r.Label == 1)} attacks), T={temperature}, alpha={alpha}, {buckets} buckets");

@@ -187,7 +187,7 @@ internal static class EvaluateCommand
                 {
                     student = Math.Max(student, ModelManifest.Calibrate(sv, files.Manifest.Student!.Threshold));
                 }
-                var oddTail = s is { } sp && thresholds.StudentPassBelow is { } pb && sp < pb
+                var oddTail = TierGate.OddTailCouldMatter(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds)
                     && SuffixOddness.Score(segment.Text).Score >= SuffixOddness.RouteThreshold;
                 if (!decided && TierGate.NeedsTier2(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds, oddTail))
                 {

@@ -25,17 +25,18 @@ internal static class TrainCommand
         // The shared training side (user text) plus the generated corpus's fit and validation partitions (its test
         // partition is never seen here). --corpus false trains on the shared data alone, as before the corpus existed.
         var useCorpus = context.Get("corpus") is not "false";
-        var rows = data.Training.SelectMany(s => s.Rows).DistinctBy(r => r.Text)
+        var rows = data.Training.SelectMany(s => s.Rows).DistinctBy(r => normalizer.Normalize(r.Text))
             .Select(r => new TrainingRow(r.Id, r.Text, r.Label, r.File, Indirect: false, IsValidation(r.Id, context.Seed)))
             .ToList();
         var corpusRows = 0;
         if (useCorpus)
         {
-            var seen = rows.Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+            // Deduplicated as the model reads them: by normalised text.
+            var seen = rows.Select(r => normalizer.Normalize(r.Text)).ToHashSet(StringComparer.Ordinal);
             foreach (var example in CorpusGenerator.Generate(context.Seed))
             {
                 var split = CorpusPartition.Of(example.Text, context.Seed);
-                if (split != CorpusSplit.Test && seen.Add(example.Text))
+                if (split != CorpusSplit.Test && seen.Add(normalizer.Normalize(example.Text)))
                 {
                     rows.Add(new TrainingRow(example.Id, example.Text, example.Label, CorpusFile, example.Source != "user", split == CorpusSplit.Validation));
                     corpusRows++;
@@ -60,6 +61,7 @@ internal static class TrainCommand
         var balance = context.Get("balance") ?? (useCorpus ? "sources" : "none");
         var thresholdOn = context.Get("threshold-on") ?? "shared";
         var hidden = (int)context.GetDouble("hidden", 64);
+        var targetFpr = context.GetDouble("fpr", 0.01);
         var candidates = new List<(string Name, ClassifierHead Head)>();
         foreach (var sourceAware in sourceChoices)
         {
@@ -118,12 +120,14 @@ internal static class TrainCommand
             var auc = Metrics.RocAuc(positives, negatives);
             // --threshold-on shared: the 1% point of the shared validation benign rows alone (real user prompts); the
             // generated hard negatives are then a reported stress test rather than part of the operating point.
-            // --threshold-on files: the highest of the shared benign files' own 1% points, so no single file is over.
+            // --threshold-on files: the highest of the shared benign files' own 1% points (at least one row each), so no
+            // single file is over.
             var threshold = thresholdOn switch
             {
-                "shared" => Metrics.ThresholdAtFpr(sharedNegatives, 0.01),
-                "files" => perFile.Values.Max(scores => Metrics.ThresholdAtFpr(scores, 0.01)),
-                _ => Metrics.ThresholdAtFpr(negatives, 0.01),
+                "shared" => Metrics.ThresholdAtFpr(sharedNegatives, targetFpr),
+                // A file with under 100 validation rows still gets one false positive, or a single row would set the point.
+                "files" => perFile.Values.Max(scores => Metrics.ThresholdAtFpr(scores, Math.Max(targetFpr, 1.0 / scores.Count))),
+                _ => Metrics.ThresholdAtFpr(negatives, targetFpr),
             };
             var recall = positives.Count(p => p > threshold) / (double)Math.Max(1, positives.Count);
             var corpusFpr = negatives.Count(n => n > threshold) - sharedNegatives.Count(n => n > threshold);

@@ -185,7 +185,7 @@ public sealed class PromptScreener
                 ? s.MaxChunkProbability(segment.Text)
                 : null;
             // Only asked where it could change the answer: the student would otherwise let the segment skip the model.
-            var oddTail = student is { } sp && thresholds.StudentPassBelow is { } pb && sp < pb
+            var oddTail = TierGate.OddTailCouldMatter(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds)
                 && SuffixOddness.Score(segment.Text).Score >= SuffixOddness.RouteThreshold;
             if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds, oddTail))
             {

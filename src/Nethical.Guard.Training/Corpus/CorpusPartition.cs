@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Nethical.Guard.Normalization;
 
 namespace Nethical.Guard.Training.Corpus;
 
@@ -13,16 +14,20 @@ internal enum CorpusSplit
 }
 
 /// <summary>
-/// Splits the generated corpus by a seeded hash of the text itself (not of its id or position), so a text the
-/// generator happens to produce twice always lands in the same partition: no generated text is ever in both a
-/// training and a test partition. Three fifths fit, one fifth validates, one fifth tests.
+/// Splits the generated corpus by a seeded hash of the <em>normalised</em> text (not of its id or position), so a text
+/// the generator produces twice, or two texts the normaliser reads as one (a payload and its zero-width, homoglyph or
+/// tag-character copy), always land in the same partition: nothing the model reads is ever in both a training and a
+/// test partition. Three fifths fit, one fifth validates, one fifth tests.
 /// </summary>
 internal static class CorpusPartition
 {
+    private static readonly TextNormalizer s_normalizer = new();
+
     public static CorpusSplit Of(string text, int seed)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("corpus:" + seed.ToString(CultureInfo.InvariantCulture) + ":" + text));
+        var normalized = s_normalizer.Normalize(text);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("corpus:" + seed.ToString(CultureInfo.InvariantCulture) + ":" + normalized));
         return (hash[0] % 5) switch
         {
             0 => CorpusSplit.Test,

@@ -64,6 +64,19 @@ internal static class TierGate
         return thresholds.StudentPassBelow is not { } passBelow || studentProbability is not { } student || student >= passBelow;
     }
 
+    /// <summary>
+    /// Whether the odd-tail signal could change <see cref="NeedsTier2"/>'s answer for a segment: only for direct text in
+    /// <see cref="Tier2Mode.Uncertain"/> below tier 1's uncertain band that the student would let skip. Elsewhere the
+    /// answer is already decided, so the signal is not computed.
+    /// </summary>
+    public static bool OddTailCouldMatter(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds)
+        => mode == Tier2Mode.Uncertain
+            && tier1Score < thresholds.Tier1Uncertain
+            && source is not (SegmentSource.Tool or SegmentSource.Document)
+            && studentProbability is { } student
+            && thresholds.StudentPassBelow is { } passBelow
+            && student < passBelow;
+
     /// <summary>The request's score: tier 1's when it decided, otherwise the higher of tier 1 and tier 2.</summary>
     public static double Combine(double tier1Score, double? tier2Score)
         => tier2Score is { } t2 ? Math.Max(tier1Score, t2) : tier1Score;

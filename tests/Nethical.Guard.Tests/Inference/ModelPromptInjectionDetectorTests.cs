@@ -355,6 +355,25 @@ public sealed class ModelPromptInjectionDetectorTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_BudgetGrowsWithTheTextsExtraWindows()
+    {
+        // A model that takes 500 ms whatever it reads; a base budget of 100 ms and 40 ms per extra window.
+        var model = new FakeClassifier(texts =>
+        {
+            Thread.Sleep(500);
+            return texts.Select(_ => 0.1f).ToArray();
+        }, windows: text => text.StartsWith("long", StringComparison.Ordinal) ? 50 : 1);
+        await using var detector = Create(model, new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), BudgetPerExtraWindow = TimeSpan.FromMilliseconds(40) });
+
+        // One window: 100 ms, five times too little. Fifty windows: 100 + 49 × 40 = 2,060 ms, four times enough.
+        var shortText = await detector.EvaluateAsync(["short text"], Tier1, TimeSpan.FromMilliseconds(100), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var longText = await detector.EvaluateAsync(["long document"], Tier1, TimeSpan.FromMilliseconds(100), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Contains(ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout", shortText.Reasons);
+        Assert.False(longText.Degraded, string.Join(",", longText.Reasons));
+    }
+
+    [Fact]
     public async Task Screen_StudentClearsARequestEndingInASuffixSoup_TheModelStillReadsIt()
     {
         var model = new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray());

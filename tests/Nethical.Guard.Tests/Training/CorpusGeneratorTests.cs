@@ -61,6 +61,10 @@ public sealed class CorpusGeneratorTests
         var test = splits.Where(s => s.Split == CorpusSplit.Test).Select(s => s.e.Text).ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(training.Intersect(test));
+        // Nor as the model reads them: a payload and its zero-width or tag-character copy normalise to one text.
+        var normalizer = new TextNormalizer();
+        var trainingRead = splits.Where(s => s.Split != CorpusSplit.Test).Select(s => normalizer.Normalize(s.e.Text)).ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain(splits.Where(s => s.Split == CorpusSplit.Test).Select(s => normalizer.Normalize(s.e.Text)), trainingRead.Contains);
         // Every split gets its share (a fifth tests, a fifth validates) and every intent and carrier is tested.
         Assert.InRange((double)test.Count / Corpus.Count, 0.15, 0.25);
         Assert.InRange((double)splits.Count(s => s.Split == CorpusSplit.Validation) / Corpus.Count, 0.15, 0.25);
