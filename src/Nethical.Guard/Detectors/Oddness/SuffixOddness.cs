@@ -47,13 +47,13 @@ internal static class SuffixOddness
     /// <summary>
     /// The score at or above which a segment is worth routing to the tier-2 model. Measured with
     /// <c>dotnet run -c Release --project src/Nethical.Guard.Training -- oddness --data ../shared/data</c> (seed 42):
-    /// false positives 0.3% on the benign rows of jackhhao train (3 of 1,073), 0.5% on the odd half of self-instruct
+    /// false positives 0.2% on the benign rows of jackhhao train (2 of 1,073), 0.5% on the odd half of self-instruct
     /// (1 of 197) and 0.2% on the whole file (1 of 427), 0.0% on every other benign set (mtbench-vicuna, humaneval, all
     /// 7,473 gsm8k rows, deepset benign rows, URLs and base64 in prose, non-Latin and Latin benign corpus text, hand-written
     /// JSON, shell, one-line code and LaTeX). Detection: 95.8% of the corpus's suffix attacks (23 of 24) and 99.2% of
     /// fragment-list suffixes on its payloads (tuned on); held out, 100% of hand-written GCG-style suffixes (54) and 71.7%
-    /// of suffixes sampled from the MiniLM WordPiece vocabulary (215 of 300). The lowest threshold keeping every benign
-    /// set at or under 1% was 0.204 (82% of the WordPiece suffixes); this one leaves room above it, because the benign
+    /// of suffixes sampled from the MiniLM WordPiece vocabulary (214 of 300). The lowest threshold keeping every benign
+    /// set at or under 1% was 0.204 (81% of the WordPiece suffixes); this one leaves room above it, because the benign
     /// tails are thin (7 distinct texts of about 11,000 scored 0.2 or more, 4 of them 0.25 or more: product titles, a
     /// data-to-text record, a chat log) and were looked at while the rules were written.
     /// </summary>
@@ -299,6 +299,23 @@ internal static class SuffixOddness
 
     private static (float Odd, float Code, Kind Kind) Analyse(ReadOnlySpan<char> token)
     {
+        // Emoji and pictographs glued to a word's edges are chat, not soup: read the word without them; a token of
+        // nothing else is neutral.
+        var start = 0;
+        var end = token.Length;
+        while (start < end && IsPictograph(token[start]))
+        {
+            start++;
+        }
+        while (end > start && IsPictograph(token[end - 1]))
+        {
+            end--;
+        }
+        if (start == end)
+        {
+            return (0, 0, Kind.None);
+        }
+        token = token[start..end];
         var ending = token[^1] switch
         {
             '.' or '!' or '?' or ':' or '…' or '。' or '！' or '？' => Kind.EndsSentence,
@@ -614,6 +631,10 @@ internal static class SuffixOddness
         }
         return closerFirst || quoteOrSlash ? 1f : 0.6f;
     }
+
+    /// <summary>Emoji (surrogate pairs), dingbats and other symbols, their variation selectors and joiners.</summary>
+    private static bool IsPictograph(char c)
+        => char.IsSurrogate(c) || c is '\uFE0F' or '\uFE0E' or '\u200D' || char.GetUnicodeCategory(c) == UnicodeCategory.OtherSymbol;
 
     private static bool IsLatin(char c) => c < 0x250 || c is >= '\u1E00' and <= '\u1EFF';
 

@@ -34,6 +34,8 @@ public sealed class SuffixOddnessTests
     [InlineData("Не могли бы вы объяснить, как работает солнечная энергия, и перечислить её основные преимущества?")]
     [InlineData("The service returned {\"order\": {\"id\": 9317, \"items\": [{\"sku\": \"AB-12\", \"qty\": 2}], \"paid\": true}, \"next\": null} — is that valid?")]
     [InlineData("I ran tar -czf backup-$(date +%F).tar.gz --exclude='*.tmp' ./data && scp backup-*.tar.gz ops@10.0.0.7:/srv/backups/ but it hangs.")]
+    [InlineData("omg😂😂 this is sooo good🔥🔥🔥 cant wait to try it again tomorrow with everyone❤️ lol😅 best day everrr🙌")]
+    [InlineData("Thanks so much for the help today!! 😀😀 That was great👍 see you tomorrow at the office 🎉🎉 bring snacks🍕 and the slides✅ please")]
     public void Score_BenignText_BelowRouteThreshold(string text)
         => Assert.True(SuffixOddness.Score(text).Score < SuffixOddness.RouteThreshold, $"{SuffixOddness.Score(text)}");
 
