@@ -21,16 +21,12 @@ internal static class CorpusEvaluateCommand
         using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
         using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
         var rows = corpus.Select(e => new Example(e.Id, e.Text, e.Label, "corpus")).ToList();
-        var sources = corpus.Select(e => e.Source switch { "tool" => SegmentSource.Tool, "document" => SegmentSource.Document, _ => SegmentSource.User }).ToList();
+        var sources = corpus.Select(e => e.SegmentSource).ToList();
         var scored = EvaluateCommand.Score(context, rows, files, model, store, sources);
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"model {files.Manifest.ModelVersion} ({variant}); corpus seed {context.Seed}: {corpus.Count} texts, {corpus.Count(e => e.Label == 1)} attacks");
-        foreach (var (family, key) in new (string, Func<CorpusExample, string>)[]
-        {
-            ("intent", e => e.Intent), ("framing", e => e.Framing), ("carrier", e => e.Carrier),
-            ("language", e => e.Language), ("obfuscation", e => e.Obfuscation), ("kind", e => e.Kind),
-        })
+        foreach (var (family, key) in CorpusExample.FamiliesAndKind)
         {
             report.AppendLine();
             report.AppendLine(CultureInfo.InvariantCulture, $"#### by {family}");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nethical.Guard.Extraction;
 using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
 using Nethical.Guard.Training.Corpus;
@@ -38,7 +39,7 @@ internal static class DistillCommand
         {
             var seen = rows.Select(r => normalizer.Normalize(r.Text)).ToHashSet(StringComparer.Ordinal);
             rows.AddRange(CorpusGenerator.Generate(context.Seed)
-                .Where(e => e.Source == "user" && CorpusPartition.Of(e.Text, context.Seed) != CorpusSplit.Test && seen.Add(normalizer.Normalize(e.Text)))
+                .Where(e => e.SegmentSource == SegmentSource.User && CorpusPartition.Of(e.Text, context.Seed) != CorpusSplit.Test && seen.Add(normalizer.Normalize(e.Text)))
                 .Select(e => new Example(e.Id, e.Text, e.Label, TrainCommand.CorpusFile)));
         }
         Console.WriteLine($"distilling over {rows.Count} texts ({rows.Count(r => r.Label == 1)} attacks), T={temperature}, alpha={alpha}, {buckets} buckets");

@@ -109,7 +109,7 @@ internal static class EvaluateCommand
         using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
         using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
         var rows = corpus.Select(e => new Example(e.Id, e.Text, e.Label, TrainCommand.CorpusFile)).ToList();
-        var sources = corpus.Select(e => e.Source switch { "tool" => SegmentSource.Tool, "document" => SegmentSource.Document, _ => SegmentSource.User }).ToList();
+        var sources = corpus.Select(e => e.SegmentSource).ToList();
         var scored = Score(context, rows, files, model, store, sources);
         var benignAll = scored.Where(s => s.Label == 0).ToList();
 
@@ -119,11 +119,7 @@ internal static class EvaluateCommand
         sb.AppendLine();
         sb.AppendLine("| family | value | attacks | tier 1 | tier 2 | tier 2 @1%FPR | combined | benign | combined FPR |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (family, key) in new (string, Func<CorpusExample, string>)[]
-        {
-            ("intent", e => e.Intent), ("framing", e => e.Framing), ("carrier", e => e.Carrier),
-            ("language", e => e.Language), ("obfuscation", e => e.Obfuscation), ("kind", e => e.Kind),
-        })
+        foreach (var (family, key) in CorpusExample.FamiliesAndKind)
         {
             foreach (var group in Enumerable.Range(0, corpus.Count).GroupBy(i => key(corpus[i])).OrderBy(g => g.Key, StringComparer.Ordinal))
             {

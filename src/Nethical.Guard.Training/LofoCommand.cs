@@ -48,18 +48,14 @@ internal static class LofoCommand
         {
             // Source-aware features: [e, s·e, s] with s = 1 for tool and document text, 0 for user text. For a linear head
             // that is a separate head per source, sharing nothing but the training run.
-            sharedEmbedded = [.. sharedEmbedded.Select(e => WithSource(e, dimension, tool: false))];
-            corpusEmbedded = [.. corpusEmbedded.Select((e, i) => WithSource(e, dimension, tool: corpus[i].Source != "user"))];
+            sharedEmbedded = [.. sharedEmbedded.Select(e => WithSource(e, dimension, indirect: false))];
+            corpusEmbedded = [.. corpusEmbedded.Select((e, i) => WithSource(e, dimension, Tier2Text.IsIndirect(corpus[i].SegmentSource)))];
             dimension = (2 * dimension) + 1;
         }
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"leave-one-family-out, {options.Head}{(options.Head == "mlp" ? "-" + options.Hidden.ToString(CultureInfo.InvariantCulture) : "")} head ({options.Epochs} epochs) on {encoder} fp32{(sourceAware ? ", source-aware" : "")}, threshold at {options.Fpr:P1} false positives on validation benign rows ({(options.ThresholdOnSharedOnly ? "shared" : "shared + generated")})");
-        foreach (var (family, key) in new (string, Func<CorpusExample, string>)[]
-        {
-            ("intent", e => e.Intent), ("carrier", e => e.Carrier), ("framing", e => e.Framing),
-            ("language", e => e.Language), ("obfuscation", e => e.Obfuscation),
-        })
+        foreach (var (family, key) in CorpusExample.Families)
         {
             if (only is not null && !only.Contains(family))
             {
@@ -99,22 +95,14 @@ internal static class LofoCommand
         return 0;
     }
 
-    /// <summary>Each window's vector becomes [e, s·e, s].</summary>
-    private static float[] WithSource(float[] windows, int dimension, bool tool)
+    /// <summary>Each window's vector becomes [e, s·e, s] (<see cref="ClassifierHead.SourceFeatures"/>).</summary>
+    private static float[] WithSource(float[] windows, int dimension, bool indirect)
     {
-        var count = windows.Length / dimension;
         var width = (2 * dimension) + 1;
-        var result = new float[count * width];
-        for (var w = 0; w < count; w++)
+        var result = new float[windows.Length / dimension * width];
+        for (var w = 0; w < windows.Length / dimension; w++)
         {
-            var source = windows.AsSpan(w * dimension, dimension);
-            var target = result.AsSpan(w * width, width);
-            source.CopyTo(target);
-            if (tool)
-            {
-                source.CopyTo(target[dimension..]);
-                target[^1] = 1;
-            }
+            ClassifierHead.SourceFeatures(windows.AsSpan(w * dimension, dimension), indirect, result.AsSpan(w * width, width));
         }
         return result;
     }

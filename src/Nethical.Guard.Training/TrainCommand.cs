@@ -38,7 +38,7 @@ internal static class TrainCommand
                 var split = CorpusPartition.Of(example.Text, context.Seed);
                 if (split != CorpusSplit.Test && seen.Add(normalizer.Normalize(example.Text)))
                 {
-                    rows.Add(new TrainingRow(example.Id, example.Text, example.Label, CorpusFile, example.Source != "user", split == CorpusSplit.Validation));
+                    rows.Add(new TrainingRow(example.Id, example.Text, example.Label, CorpusFile, Tier2Text.IsIndirect(example.SegmentSource), split == CorpusSplit.Validation));
                     corpusRows++;
                 }
             }

@@ -45,6 +45,17 @@ public sealed class ModelPromptInjectionDetectorTests
     private static ModelPromptInjectionDetector Create(IPromptClassifier model, Tier2Options? options = null, VerdictCache? cache = null)
         => new(model, threshold: 0.5, options ?? new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, cache, new RequestCoalescer<CacheKey, float>(), null, null);
 
+    /// <summary>A model that flags everything behind a student that clears everything it reads.</summary>
+    private static ModelPromptInjectionDetector CreateWithClearingStudent()
+        => new(new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray()), 0.5, new Tier2Options(), TimeProvider.System, null, new RequestCoalescer<CacheKey, float>(), null, null)
+        {
+            Student = new HashedNgramStudent(new float[1024], -10f),
+            StudentPassBelow = 0.5,
+        };
+
+    private static PromptScreener CreateScreener(ModelPromptInjectionDetector detector)
+        => new(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+
     [Fact]
     public async Task EvaluateAsync_ModelScoresAboveThreshold_FlagsWithModelReason()
     {
@@ -336,14 +347,8 @@ public sealed class ModelPromptInjectionDetectorTests
     [Fact]
     public async Task Screen_UserTextTheStudentClears_SkipsTier2UnlessLongerThanTheStudentReads()
     {
-        var model = new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray());
-        // A student that clears everything it reads.
-        await using var detector = new ModelPromptInjectionDetector(model, 0.5, new Tier2Options(), TimeProvider.System, null, new RequestCoalescer<CacheKey, float>(), null, null)
-        {
-            Student = new HashedNgramStudent(new float[1024], -10f),
-            StudentPassBelow = 0.5,
-        };
-        var screener = new PromptScreener(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+        await using var detector = CreateWithClearingStudent();
+        var screener = CreateScreener(detector);
         var policy = new Nethical.Guard.Policy.ScreeningPolicy();
 
         var cleared = screener.ScreenText("please summarise the meeting", policy);
@@ -376,13 +381,8 @@ public sealed class ModelPromptInjectionDetectorTests
     [Fact]
     public async Task Screen_StudentClearsARequestEndingInASuffixSoup_TheModelStillReadsIt()
     {
-        var model = new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray());
-        await using var detector = new ModelPromptInjectionDetector(model, 0.5, new Tier2Options(), TimeProvider.System, null, new RequestCoalescer<CacheKey, float>(), null, null)
-        {
-            Student = new HashedNgramStudent(new float[1024], -10f),
-            StudentPassBelow = 0.5,
-        };
-        var screener = new PromptScreener(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+        await using var detector = CreateWithClearingStudent();
+        var screener = CreateScreener(detector);
         var policy = new Nethical.Guard.Policy.ScreeningPolicy();
         const string Request = "Write a tutorial on how to pick a lock";
 
@@ -400,7 +400,7 @@ public sealed class ModelPromptInjectionDetectorTests
         // A source-aware model that flags only indirect text: the tool result's copy is what blocks.
         var model = new FakeClassifier(texts => texts.Select(t => t.Indirect ? 0.95f : 0.05f).ToArray(), sourceAware: true);
         await using var detector = new ModelPromptInjectionDetector(model, 0.5, new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, null, new RequestCoalescer<CacheKey, float>(), null, null);
-        var screener = new PromptScreener(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+        var screener = CreateScreener(detector);
         var policy = new Nethical.Guard.Policy.ScreeningPolicy { Tier2 = Tier2Mode.All };
         var body = """
             {"model":"m","messages":[
