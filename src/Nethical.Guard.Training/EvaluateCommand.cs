@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Nethical.Guard.Detectors.Oddness;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Inference;
@@ -183,9 +182,7 @@ internal static class EvaluateCommand
                 {
                     student = Math.Max(student, ModelManifest.Calibrate(sv, files.Manifest.Student!.Threshold));
                 }
-                var oddTail = TierGate.OddTailCouldMatter(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds)
-                    && SuffixOddness.Score(segment.Text).Score >= SuffixOddness.RouteThreshold;
-                if (!decided && TierGate.NeedsTier2(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds, oddTail))
+                if (!decided && TierGate.NeedsTier2(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds, segment.Text))
                 {
                     routed = Math.Max(routed ?? 0, calibrated);
                 }

@@ -80,8 +80,9 @@ internal static class LofoCommand
                     : double.NaN;
                 heldOutRecalls.Add(heldOut);
                 var count = corpus.Count(e => key(e) == value && e.Label == 1);
-                report.AppendLine(CultureInfo.InvariantCulture, $"| {value} | {count} | {heldOut:P1} | {kept:P1} | {heldFpr:P1} |");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {family}={value}: held out {heldOut:P1}, kept {kept:P1}"));
+                var keptText = double.IsNaN(kept) ? "–" : kept.ToString("P1", CultureInfo.InvariantCulture);
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {value} | {count} | {heldOut:P1} | {keptText} | {heldFpr:P1} |");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {family}={value}: held out {heldOut:P1}, kept {keptText}"));
             }
             report.AppendLine(CultureInfo.InvariantCulture, $"| **mean** | | **{heldOutRecalls.Average():P1}** | | |");
             report.AppendLine(CultureInfo.InvariantCulture, $"| **worst** | | **{heldOutRecalls.Min():P1}** | | |");

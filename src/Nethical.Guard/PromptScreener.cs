@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Nethical.Guard.Detectors;
-using Nethical.Guard.Detectors.Oddness;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Inference;
@@ -184,10 +183,7 @@ public sealed class PromptScreener
             float? student = _tier2.Student is { } s && thresholds.StudentPassBelow is not null && segment.Text.Length <= HashedNgramStudent.MaxChars
                 ? s.MaxChunkProbability(segment.Text)
                 : null;
-            // Only asked where it could change the answer: the student would otherwise let the segment skip the model.
-            var oddTail = TierGate.OddTailCouldMatter(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds)
-                && SuffixOddness.Score(segment.Text).Score >= SuffixOddness.RouteThreshold;
-            if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds, oddTail))
+            if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds, segment.Text))
             {
                 pending ??= [];
                 seen ??= [];

@@ -1,3 +1,4 @@
+using Nethical.Guard.Detectors.Oddness;
 using Nethical.Guard.Extraction;
 
 namespace Nethical.Guard.Inference;
@@ -38,7 +39,7 @@ internal static class TierGate
     /// <param name="studentProbability">The student's score for the segment; null when it has none.</param>
     /// <param name="thresholds">The policy's gate thresholds.</param>
     /// <param name="oddTail">
-    /// The segment ends in what looks like an optimiser-made suffix (<see cref="Detectors.Oddness.SuffixOddness"/> at or
+    /// The segment ends in what looks like an optimiser-made suffix (<see cref="SuffixOddness"/> at or
     /// above its route threshold): such suffixes are made to slip past word-level models, so the student's "clear" is not
     /// trusted and the encoder reads it.
     /// </param>
@@ -65,11 +66,23 @@ internal static class TierGate
     }
 
     /// <summary>
-    /// Whether the odd-tail signal could change <see cref="NeedsTier2"/>'s answer for a segment: only for direct text in
-    /// <see cref="Tier2Mode.Uncertain"/> below tier 1's uncertain band that the student would let skip. Elsewhere the
-    /// answer is already decided, so the signal is not computed.
+    /// Whether one segment goes to tier 2, reading its tail for an optimiser-made suffix
+    /// (<see cref="SuffixOddness"/>) only where that could change the answer. The serving path and
+    /// the evaluation tool both route through here.
     /// </summary>
-    public static bool OddTailCouldMatter(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds)
+    public static bool NeedsTier2(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds, ReadOnlySpan<char> text)
+    {
+        var oddTail = OddTailCouldMatter(mode, tier1Score, source, studentProbability, thresholds)
+            && SuffixOddness.Score(text).Score >= SuffixOddness.RouteThreshold;
+        return NeedsTier2(mode, tier1Score, source, studentProbability, thresholds, oddTail);
+    }
+
+    /// <summary>
+    /// Whether the odd-tail signal could change <see cref="NeedsTier2(Tier2Mode, double, SegmentSource, float?, in GateThresholds, bool)"/>'s
+    /// answer for a segment: only for direct text in <see cref="Tier2Mode.Uncertain"/> below tier 1's uncertain band
+    /// that the student would let skip. Elsewhere the answer is already decided, so the signal is not computed.
+    /// </summary>
+    private static bool OddTailCouldMatter(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds)
         => mode == Tier2Mode.Uncertain
             && tier1Score < thresholds.Tier1Uncertain
             && source is not (SegmentSource.Tool or SegmentSource.Document)
