@@ -8,11 +8,12 @@ namespace Nethical.Guard.Training;
 
 /// <summary>
 /// <c>lofo</c>: leave-one-family-out. For each value of each generator family (an intent, a carrier, a framing, a
-/// language, an obfuscation), a logistic head is trained on the shared training data plus the generated corpus
-/// <em>without</em> that value, its threshold is set on benign data only (1% false positives on the validation benign
-/// rows), and its recall is measured on the held-out value's attacks. That predicts how the model meets attacks nobody
-/// wrote a template for. The same with the value kept in training (its rows split 80/20) is reported beside it.
-/// Nothing is written to models/.
+/// language, an obfuscation), a head of the served kind (MLP-64 by default, source-aware with <c>--source-aware</c>) is
+/// trained on the shared training data plus the generated fit partition <em>without</em> that value, weighted as
+/// <c>train</c> weighs them; its threshold is set on benign data only (1% false positives on the shared validation
+/// benign rows), and its recall is measured on every attack of the held-out value. That predicts how the model meets
+/// attacks nobody wrote a template for. The same with the value kept in training (its test partition measured) is
+/// reported beside it. Nothing is written to models/.
 /// </summary>
 internal static class LofoCommand
 {
@@ -25,7 +26,8 @@ internal static class LofoCommand
         using var store = context.CreateStore(model, encoder, "fp32");
         var dimension = store.Dimension;
 
-        var shared = data.Training.SelectMany(s => s.Rows).DistinctBy(r => r.Text).ToList();
+        // Deduplicated as train deduplicates: by the text the model reads.
+        var shared = data.Training.SelectMany(s => s.Rows).DistinctBy(r => normalizer.Normalize(r.Text)).ToList();
         var corpus = CorpusGenerator.Generate(context.Seed);
         Console.WriteLine($"embedding {shared.Count} shared and {corpus.Count} generated texts ...");
         IReadOnlyList<float[]> sharedEmbedded = store.Embed(shared.Select(r => normalizer.Normalize(r.Text)).ToList(), new Progress<string>(Console.WriteLine));

@@ -8,9 +8,10 @@ using Nethical.Guard.Training.Corpus;
 namespace Nethical.Guard.Training;
 
 /// <summary>
-/// <c>train</c>: embeddings of the training side of the data → a logistic and an MLP head, fitted on 80% of it and
-/// compared on the other 20% (by recall at 1% false positives, then ROC AUC) → the better one, its operating threshold
-/// (the validation benign texts' 1% false-positive point) and a manifest in <c>models/</c>.
+/// <c>train</c>: embeddings of the shared training side and the generated corpus's fit and validation partitions →
+/// logistic and MLP heads, each with and without the text's source, fitted on the fit rows and compared on the
+/// validation rows (by recall at the operating point, then ROC AUC) → the best one, its operating threshold (the shared
+/// validation benign texts' 1% false-positive point by default) and a manifest in <c>models/</c>.
 /// </summary>
 internal static class TrainCommand
 {

@@ -179,8 +179,10 @@ public sealed class PromptScreener
             {
                 continue;
             }
-            // Text longer than the student reads has no student score, so it always goes to tier 2.
-            float? student = _tier2.Student is { } s && thresholds.StudentPassBelow is not null && segment.Text.Length <= HashedNgramStudent.MaxChars
+            // The student reads only where its score can change the routing (not tool or document text, for instance); text
+            // longer than it reads has no student score, so it always goes to tier 2.
+            float? student = _tier2.Student is { } s && segment.Text.Length <= HashedNgramStudent.MaxChars
+                && TierGate.StudentCouldMatter(policy.Tier2, tier1Score, segment.Segment.Source, thresholds)
                 ? s.MaxChunkProbability(segment.Text)
                 : null;
             if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds, segment.Text))

@@ -83,12 +83,21 @@ internal static class TierGate
     /// that the student would let skip. Elsewhere the answer is already decided, so the signal is not computed.
     /// </summary>
     private static bool OddTailCouldMatter(Tier2Mode mode, double tier1Score, SegmentSource source, float? studentProbability, in GateThresholds thresholds)
-        => mode == Tier2Mode.Uncertain
-            && tier1Score < thresholds.Tier1Uncertain
-            && source is not (SegmentSource.Tool or SegmentSource.Document)
+        => StudentCouldMatter(mode, tier1Score, source, thresholds)
             && studentProbability is { } student
             && thresholds.StudentPassBelow is { } passBelow
             && student < passBelow;
+
+    /// <summary>
+    /// Whether the student's score could change <see cref="NeedsTier2(Tier2Mode, double, SegmentSource, float?, in GateThresholds, bool)"/>'s
+    /// answer: only for direct text in <see cref="Tier2Mode.Uncertain"/> below tier 1's uncertain band, with a student.
+    /// Tool and document text, and everything in the other modes or bands, is routed without it.
+    /// </summary>
+    public static bool StudentCouldMatter(Tier2Mode mode, double tier1Score, SegmentSource source, in GateThresholds thresholds)
+        => mode == Tier2Mode.Uncertain
+            && tier1Score < thresholds.Tier1Uncertain
+            && source is not (SegmentSource.Tool or SegmentSource.Document)
+            && thresholds.StudentPassBelow is not null;
 
     /// <summary>The request's score: tier 1's when it decided, otherwise the higher of tier 1 and tier 2.</summary>
     public static double Combine(double tier1Score, double? tier2Score)
