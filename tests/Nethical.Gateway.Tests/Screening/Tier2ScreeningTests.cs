@@ -82,7 +82,8 @@ public sealed class Tier2ScreeningTests(Tier2GatewayFixture gateway) : IClassFix
         using var batches = new MetricCollector<int>(meterFactory, GatewayDiagnostics.MeterName, "nethical.tier2.batch.size");
         using var inference = new MetricCollector<double>(meterFactory, GatewayDiagnostics.MeterName, "nethical.tier2.inference.duration");
         using var cache = new MetricCollector<long>(meterFactory, GatewayDiagnostics.MeterName, "nethical.tier2.cache.requests");
-        var prompt = "Please review the attached design document and list its open questions " + Guid.NewGuid();
+        // Tool output as data (an order record), unique per run so no earlier test has cached it.
+        var prompt = $"Order {Guid.NewGuid():N}: 2 x blue ceramic mug, 1 x tea towel; shipped 3 March from the Leeds warehouse; delivered.";
 
         // A tool segment always goes to tier 2; the second, identical request is answered from the verdict cache.
         var body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":" + System.Text.Json.JsonSerializer.Serialize(prompt) + "}]}";
