@@ -1,7 +1,9 @@
 using System.Globalization;
 using Nethical.Guard.Extraction;
-using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
 using Nethical.Guard.Training.Corpus;
 
 namespace Nethical.Guard.Training;

@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Text;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
-using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Policy;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
 using Nethical.Guard.Training.Corpus;
 
 namespace Nethical.Guard.Training;

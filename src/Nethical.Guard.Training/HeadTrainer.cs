@@ -1,4 +1,6 @@
-using Nethical.Guard.Inference;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Training;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Training;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
-using Nethical.Guard.Inference;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Training;
 

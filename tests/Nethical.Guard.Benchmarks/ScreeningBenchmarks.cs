@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Screening;
 
 namespace Nethical.Guard.Benchmarks;
 

@@ -13,6 +13,7 @@ using Nethical.Gateway.Screening;
 using Nethical.Guard;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Policy;
+using Nethical.Guard.Screening;
 using Nethical.Guard.ShadowAi;
 using Yarp.ReverseProxy.Forwarder;
 

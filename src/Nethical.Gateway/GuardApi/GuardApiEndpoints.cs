@@ -6,6 +6,7 @@ using Nethical.Gateway.Screening;
 using Nethical.Guard;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Policy;
+using Nethical.Guard.Screening;
 
 namespace Nethical.Gateway.GuardApi;
 

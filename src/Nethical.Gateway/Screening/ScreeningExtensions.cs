@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nethical.Guard;
 using Nethical.Guard.Detectors.PromptInjection;
-using Nethical.Guard.Inference;
 using Nethical.Guard.Normalization;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
 
 namespace Nethical.Gateway.Screening;
 
@@ -28,7 +30,7 @@ public static class ScreeningExtensions
             .ValidateOnStart();
         services.TryAddSingleton<BatcherMetrics>();
         services.TryAddSingleton<Tier2Metrics>();
-        services.TryAddSingleton<Guard.Caching.CachingMetrics>();
+        services.TryAddSingleton<Guard.Tier2.CachingMetrics>();
         services.TryAddSingleton<Tier2Host>();
         services.TryAddSingleton(static sp => new PromptScreener(
             sp.GetRequiredService<TextNormalizer>(),

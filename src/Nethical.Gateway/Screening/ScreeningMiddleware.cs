@@ -6,6 +6,7 @@ using Nethical.Gateway.Diagnostics;
 using Nethical.Guard;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Policy;
+using Nethical.Guard.Screening;
 using Yarp.ReverseProxy.Model;
 
 namespace Nethical.Gateway.Screening;

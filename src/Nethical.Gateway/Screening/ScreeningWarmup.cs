@@ -1,4 +1,6 @@
 using Nethical.Guard;
+using Nethical.Guard.Policy;
+using Nethical.Guard.Screening;
 
 namespace Nethical.Gateway.Screening;
 
@@ -11,7 +13,7 @@ internal sealed class ScreeningWarmup(PromptScreener screener) : IHostedService
 {
     private static readonly Guard.Policy.ScreeningPolicy s_everything = new()
     {
-        Tier2 = Guard.Inference.Tier2Mode.All,
+        Tier2 = Guard.Policy.Tier2Mode.All,
         Tier2Budget = TimeSpan.FromSeconds(30),
     };
 

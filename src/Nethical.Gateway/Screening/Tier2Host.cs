@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Nethical.Guard.Caching;
-using Nethical.Guard.Inference;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
 
 namespace Nethical.Gateway.Screening;
 

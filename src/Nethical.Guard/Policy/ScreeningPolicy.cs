@@ -2,29 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Nethical.Guard.Policy;
 
-/// <summary>What a policy does with a screened request.</summary>
-public enum PolicyMode
-{
-    /// <summary>Block requests that score at or above <see cref="ScreeningPolicy.BlockThreshold"/>; tag the rest.</summary>
-    Enforce,
-
-    /// <summary>Screen and tag, never block.</summary>
-    Monitor,
-
-    /// <summary>Do not screen.</summary>
-    Off,
-}
-
-/// <summary>What happens to a request that cannot be screened (malformed, wrong content type, unknown encoding).</summary>
-public enum FailureMode
-{
-    /// <summary>Refuse it with a provider-shaped error.</summary>
-    Closed,
-
-    /// <summary>Let it through, tagged <c>unscreened</c>.</summary>
-    Open,
-}
-
 /// <summary>A named screening policy, referenced from route metadata.</summary>
 public sealed class ScreeningPolicy
 {
@@ -42,7 +19,7 @@ public sealed class ScreeningPolicy
     public FailureMode OnUnscreenable { get; set; } = FailureMode.Closed;
 
     /// <summary>Which segments go to tier 2 (the encoder model): <c>Uncertain</c> (default), <c>All</c> or <c>Off</c>.</summary>
-    public Nethical.Guard.Inference.Tier2Mode Tier2 { get; set; } = Nethical.Guard.Inference.Tier2Mode.Uncertain;
+    public Tier2Mode Tier2 { get; set; } = Tier2Mode.Uncertain;
 
     /// <summary>
     /// Tier 2's latency budget: past it, the request gets the tier-1 verdict marked degraded, and

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Nethical.Guard.Detectors;
+using Nethical.Guard.Detectors.PromptInjection;
+using Nethical.Guard.Extraction;
+using Nethical.Guard.Normalization;
+using Nethical.Guard.Offline;
+using Nethical.Guard.Policy;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
+
+namespace Nethical.Guard.Screening;
+
+/// <summary>The outcome of screening one request.</summary>
+/// <param name="Score">The highest detector score, in [0, 1].</param>
+/// <param name="Reasons">Rule and signal ids, never prompt text.</param>
+/// <param name="Verdicts">Each detector's verdict.</param>
+/// <param name="SegmentCount">How many segments were extracted (before decoding).</param>
+/// <param name="TextLength">Total characters of extracted text.</param>
+/// <param name="Elapsed">Extraction, normalisation and detection together.</param>
+public sealed record ScreeningResult(
+    double Score,
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<DetectorVerdict> Verdicts,
+    int SegmentCount,
+    int TextLength,
+    TimeSpan Elapsed)
+{
+    /// <summary>A detector the gate needed fell back (tier 2 timed out, its breaker was open, its queue was full).</summary>
+    public bool Degraded { get; init; }
+
+    /// <summary>Normalised texts still to be scored by tier 2 (<see cref="PromptScreener.CompleteAsync"/>); empty when tier 1 decided.</summary>
+    internal IReadOnlyList<Tier2Text> PendingTier2 { get; init; } = [];
+}
+
+/// <summary>
+/// Extraction, normalisation and detection in one call: the engine behind the proxy and the guard API.
+/// Thread-safe; one instance serves every request.
+/// </summary>
+public sealed class PromptScreener
+{
+    private readonly TextNormalizer _normalizer;
+    private readonly RuleBasedPromptInjectionDetector _tier1;
+    private readonly IPromptExtractor[] _extractors;
+    private readonly AnyStringExtractor _fallback;
+    private readonly ModelPromptInjectionDetector? _tier2;
+
+    public PromptScreener(TextNormalizer normalizer, RuleBasedPromptInjectionDetector tier1, int maxJsonDepth = 64)
+        : this(normalizer, tier1, tier2: null, maxJsonDepth)
+    {
+    }
+
+    internal PromptScreener(TextNormalizer normalizer, RuleBasedPromptInjectionDetector tier1, ModelPromptInjectionDetector? tier2, int maxJsonDepth = 64)
+    {
+        _tier2 = tier2;
+        ArgumentNullException.ThrowIfNull(normalizer);
+        ArgumentNullException.ThrowIfNull(tier1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxJsonDepth, 1);
+        _normalizer = normalizer;
+        _tier1 = tier1;
+        _fallback = new AnyStringExtractor(maxJsonDepth);
+        var formats = Enum.GetValues<ProviderFormat>();
+        _extractors = new IPromptExtractor[formats.Length];
+        foreach (var format in formats)
+        {
+            _extractors[(int)format] = PromptExtractors.Create(format, maxJsonDepth);
+        }
+    }
+
+    /// <summary>
+    /// Screens a provider-format JSON body. Throws <see cref="PromptExtractionException"/> when it cannot be read.
+    /// A body in which the format finds no prompt (another endpoint's shape) has every string value screened instead.
+    /// </summary>
+    public ScreeningResult Screen(ReadOnlySpan<byte> utf8Json, ProviderFormat format) => Screen(utf8Json, format, policy: null);
+
+    /// <summary>
+    /// Tier 1 over a provider-format body, and the gate's routing under <paramref name="policy"/>: what tier 2 must still
+    /// score is in the result, for <see cref="CompleteAsync"/>. Without a policy (or a model), tier 1 alone.
+    /// </summary>
+    public ScreeningResult Screen(ReadOnlySpan<byte> utf8Json, ProviderFormat format, ScreeningPolicy? policy)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var segments = new List<PromptSegment>(8);
+        if ((uint)format >= (uint)_extractors.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(format));
+        }
+
+        _extractors[(int)format].Extract(utf8Json, segments);
+        if (segments.Count == 0)
+        {
+            _fallback.Extract(utf8Json, segments);
+        }
+        return Detect(segments, start, policy);
+    }
+
+    /// <summary>Screens plain text as one user segment.</summary>
+    public ScreeningResult ScreenText(string text) => ScreenText(text, policy: null);
+
+    /// <summary>Screens plain text as one user segment, routed by the gate under <paramref name="policy"/>.</summary>
+    public ScreeningResult ScreenText(string text, ScreeningPolicy? policy)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var start = Stopwatch.GetTimestamp();
+        List<PromptSegment> segments = [new PromptSegment(text, SegmentSource.User, "user", "text")];
+        return Detect(segments, start, policy);
+    }
+
+    /// <summary>
+    /// Runs tier 2 on what <see cref="Screen(ReadOnlySpan{byte}, ProviderFormat, ScreeningPolicy?)"/> routed to it and
+    /// combines the verdicts. Completes synchronously when nothing was routed.
+    /// </summary>
+    public ValueTask<ScreeningResult> CompleteAsync(ScreeningResult tier1, ScreeningPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tier1);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (tier1.PendingTier2.Count == 0 || _tier2 is null)
+        {
+            return ValueTask.FromResult(tier1);
+        }
+        return CompleteCoreAsync(tier1, policy, cancellationToken);
+    }
+
+    private async ValueTask<ScreeningResult> CompleteCoreAsync(ScreeningResult tier1, ScreeningPolicy policy, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var tier1Verdict = tier1.Verdicts[0];
+        var verdict = await _tier2!.EvaluateAsync(tier1.PendingTier2, tier1Verdict, policy.Tier2Budget, cancellationToken).ConfigureAwait(false);
+        // A degraded verdict from the fallback carries tier 1's score; one degraded by truncation carries the model's
+        // score for what it did read. Either way the higher score stands.
+        var score = TierGate.Combine(tier1.Score, verdict.Score);
+        IReadOnlyList<string> reasons = verdict.Reasons.Count == 0
+            ? tier1.Reasons
+            : verdict.Score > tier1.Score || verdict.Degraded ? [.. verdict.Reasons, .. tier1.Reasons] : [.. tier1.Reasons, .. verdict.Reasons];
+        return tier1 with
+        {
+            Score = score,
+            Reasons = reasons,
+            Verdicts = [.. tier1.Verdicts, verdict],
+            Elapsed = tier1.Elapsed + Stopwatch.GetElapsedTime(start),
+            Degraded = verdict.Degraded,
+            PendingTier2 = [],
+        };
+    }
+
+    private ScreeningResult Detect(List<PromptSegment> segments, long start, ScreeningPolicy? policy)
+    {
+        var textLength = 0;
+        foreach (var segment in segments)
+        {
+            textLength += segment.Text.Length;
+        }
+
+        var normalized = new List<NormalizedSegment>(segments.Count + 2);
+        _normalizer.Normalize(segments, normalized);
+        var tier1 = _tier1.Evaluate(normalized);
+        var pending = Route(normalized, tier1.Score, policy);
+        return new ScreeningResult(tier1.Score, tier1.Reasons, [tier1], segments.Count, textLength, Stopwatch.GetElapsedTime(start))
+        {
+            PendingTier2 = pending,
+        };
+    }
+
+    /// <summary>The gate: which normalised texts tier 2 must score, with their source (deduplicated; empty texts never).</summary>
+    private List<Tier2Text> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy)
+    {
+        if (_tier2 is null || policy is null || policy.Mode == PolicyMode.Off)
+        {
+            return [];
+        }
+        // Tier 1 decides alone only when it also blocks: a "confident" score below the block threshold must not skip tier 2.
+        var thresholds = new GateThresholds(Math.Max(policy.Tier1Confident, policy.BlockThreshold), policy.Tier1Uncertain, _tier2.StudentPassBelow);
+        if (TierGate.Tier1Decides(policy.Tier2, tier1Score, thresholds))
+        {
+            return [];
+        }
+        List<Tier2Text>? pending = null;
+        HashSet<Tier2Text>? seen = null;
+        foreach (var segment in normalized)
+        {
+            if (string.IsNullOrWhiteSpace(segment.Text))
+            {
+                continue;
+            }
+            // The student reads only where its score can change the routing (not tool or document text, for instance); text
+            // longer than it reads has no student score, so it always goes to tier 2.
+            float? student = _tier2.Student is { } s && segment.Text.Length <= HashedNgramStudent.MaxChars
+                && TierGate.StudentCouldMatter(policy.Tier2, tier1Score, segment.Segment.Source, thresholds)
+                ? s.MaxChunkProbability(segment.Text)
+                : null;
+            if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds, segment.Text))
+            {
+                pending ??= [];
+                seen ??= [];
+                var text = new Tier2Text(segment.Text, Tier2Text.IsIndirect(segment.Segment.Source));
+                if (seen.Add(text))
+                {
+                    pending.Add(text);
+                }
+            }
+        }
+        return pending is null ? [] : pending;
+    }
+}

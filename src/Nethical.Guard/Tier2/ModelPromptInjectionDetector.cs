@@ -1,0 +1,374 @@
+using System.Diagnostics;
+using Nethical.Guard.Detectors;
+using Nethical.Guard.Screening;
+using Nethical.Guard.Tier2;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Fallback;
+using Polly.Timeout;
+
+namespace Nethical.Guard.Tier2;
+
+/// <summary>
+/// Tier 2: the encoder model behind the serving path. Per text: the verdict cache, then request coalescing; per request:
+/// one item on a dynamic batcher (short texts and long documents on separate lanes, so a long document never stalls
+/// short prompts), inside a Polly pipeline with a timeout (the policy's budget, grown by the request's extra windows),
+/// a circuit breaker, and a fallback to the tier-1 verdict marked degraded. A full lane sheds the request at once,
+/// before the pipeline (load is not failure: it neither opens nor closes the breaker); a request whose texts are all
+/// cached never waits on the model or the breaker; a caller's own cancellation propagates.
+/// </summary>
+internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
+{
+    public const string DetectorName = "prompt_injection.tier2";
+
+    /// <summary>Reason when the model's score is at or above its operating point.</summary>
+    public const string ModelReason = "pi.tier2.model";
+
+    /// <summary>Reason prefix when the model did not answer (<c>pi.tier2.degraded.timeout</c>, <c>.circuit_open</c>, <c>.shed</c>, <c>.error</c>, <c>.truncated</c>).</summary>
+    public const string DegradedReasonPrefix = "pi.tier2.degraded.";
+
+    private static readonly ResiliencePropertyKey<TimeSpan> s_budget = new("nethical.tier2.budget");
+    private static readonly ResiliencePropertyKey<DetectorVerdict> s_fallback = new("nethical.tier2.fallback");
+    private static readonly ResiliencePropertyKey<long> s_started = new("nethical.tier2.started");
+
+    private readonly IPromptClassifier _model;
+    private readonly string _indirectVersion;
+    private readonly double _threshold;
+    private readonly VerdictCache? _cache;
+    private readonly RequestCoalescer<CacheKey, float> _coalescer;
+    private readonly DynamicBatcher<PreparedText[], float[]> _shortLane;
+    private readonly DynamicBatcher<PreparedText[], float[]> _longLane;
+    private readonly int _longTextWindows;
+    private readonly ResiliencePipeline<DetectorVerdict> _pipeline;
+    private readonly int _maxWindowsPerRun;
+    private readonly TimeSpan _budgetPerExtraWindow;
+    private readonly Tier2Metrics? _metrics;
+
+    public ModelPromptInjectionDetector(
+        IPromptClassifier model,
+        double threshold,
+        Tier2Options options,
+        TimeProvider timeProvider,
+        VerdictCache? cache,
+        RequestCoalescer<CacheKey, float> coalescer,
+        BatcherMetrics? batcherMetrics,
+        Tier2Metrics? metrics)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(coalescer);
+        _model = model;
+        _indirectVersion = model.ModelVersion + "/indirect";
+        _threshold = threshold;
+        _cache = cache;
+        _coalescer = coalescer;
+        _maxWindowsPerRun = options.MaxBatchSize;
+        _budgetPerExtraWindow = options.BudgetPerExtraWindow;
+        _metrics = metrics;
+        _longTextWindows = options.LongTextWindows;
+        _shortLane = new DynamicBatcher<PreparedText[], float[]>(
+            ProcessAsync,
+            new DynamicBatcherOptions { MaxBatchSize = options.MaxBatchSize, MaxWait = options.MaxBatchWait, QueueCapacity = options.QueueCapacity },
+            timeProvider,
+            batcherMetrics);
+        // Long documents: one request per batch (each is many windows already), a short queue.
+        _longLane = new DynamicBatcher<PreparedText[], float[]>(
+            ProcessAsync,
+            new DynamicBatcherOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero, QueueCapacity = options.LongQueueCapacity },
+            timeProvider,
+            batcherMetrics);
+
+        var handled = new PredicateBuilder<DetectorVerdict>()
+            .Handle<Exception>(static e => e is not OperationCanceledException || e is TimeoutRejectedException);
+        _pipeline = new ResiliencePipelineBuilder<DetectorVerdict> { TimeProvider = timeProvider }
+            .AddFallback(new FallbackStrategyOptions<DetectorVerdict>
+            {
+                ShouldHandle = handled,
+                FallbackAction = static args =>
+                {
+                    var tier1 = args.Context.Properties.GetValue(s_fallback, null!);
+                    var reason = CauseOf(args.Outcome.Exception);
+                    var started = args.Context.Properties.GetValue(s_started, 0L);
+                    return Outcome.FromResultAsValueTask(Degraded(tier1, reason, Stopwatch.GetElapsedTime(started)));
+                },
+                OnFallback = args =>
+                {
+                    metrics?.Degraded(CauseOf(args.Outcome.Exception));
+                    return default;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<DetectorVerdict>
+            {
+                // Shedding is load, not failure: it must not open the breaker.
+                ShouldHandle = new PredicateBuilder<DetectorVerdict>()
+                    .Handle<Exception>(static e => e is not Tier2ShedException && (e is not OperationCanceledException || e is TimeoutRejectedException)),
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakDuration,
+                OnOpened = _ =>
+                {
+                    metrics?.BreakerChanged("open");
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    metrics?.BreakerChanged("closed");
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    metrics?.BreakerChanged("half_open");
+                    return default;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = static args => ValueTask.FromResult(args.Context.Properties.GetValue(s_budget, TimeSpan.FromMilliseconds(250))),
+            })
+            .Build();
+    }
+
+    public string ModelVersion => _model.ModelVersion;
+
+    /// <summary>The distilled student that routes segments (null: every segment the gate considers goes to the model).</summary>
+    public HashedNgramStudent? Student { get; init; }
+
+    /// <summary>The student probability under which a segment without tier-1 signal skips the model.</summary>
+    public double? StudentPassBelow { get; init; }
+
+    /// <summary>Requests waiting for the model (both lanes).</summary>
+    public int QueueDepth => _shortLane.QueueDepth + _longLane.QueueDepth;
+
+    /// <summary>
+    /// Scores texts (normalised segment texts, each with its source) and returns the tier-2 verdict: the highest calibrated score, or the tier-1
+    /// verdict marked <see cref="DetectorVerdict.Degraded"/> when the model did not answer in time. The time allowed is
+    /// <paramref name="budget"/> plus <see cref="Tier2Options.BudgetPerExtraWindow"/> for every window beyond each text's
+    /// first, so a long document is screened (once: its verdict is cached) instead of timing out every time.
+    /// </summary>
+    public async ValueTask<DetectorVerdict> EvaluateAsync(IReadOnlyList<Tier2Text> texts, DetectorVerdict tier1, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(tier1);
+        var started = Stopwatch.GetTimestamp();
+
+        // Cache look-ups and tokenisation run here, on the request's thread; only model work waits in a lane.
+        var work = new Work[texts.Count];
+        var extraWindows = 0;
+        var uncached = 0;
+        var best = 0f;
+        var truncated = false;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            // A source-aware model's verdict on a text depends on where the text came from: so does its key.
+            var (text, indirect) = texts[i];
+            var key = VerdictCache.CreateKey(indirect && _model.SourceAware ? _indirectVersion : _model.ModelVersion, text);
+            if (_cache is not null && _cache.TryGet(key, out var cached))
+            {
+                best = Math.Max(best, cached);
+                continue;
+            }
+            var prepared = _model.Prepare(text, indirect && _model.SourceAware);
+            extraWindows += prepared.Windows.Count - 1;
+            truncated |= prepared.Truncated;
+            work[uncached++] = new Work(key, prepared);
+        }
+
+        if (uncached == 0)
+        {
+            // Everything was cached: the model, its breaker and its budget have nothing to say.
+            return Verdict(best, truncated, started);
+        }
+        if (IsFull(_shortLane) || IsFull(_longLane))
+        {
+            _metrics?.Degraded("shed");
+            return Degraded(tier1, "shed", Stopwatch.GetElapsedTime(started));
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            context.Properties.Set(s_budget, budget + (_budgetPerExtraWindow * extraWindows));
+            context.Properties.Set(s_fallback, tier1);
+            context.Properties.Set(s_started, started);
+            return await _pipeline.ExecuteAsync(
+                static (ctx, state) => state.Detector.ScoreAsync(state.Work, state.Count, state.Best, state.Truncated, state.Started, ctx.CancellationToken),
+                context,
+                (Detector: this, Work: work, Count: uncached, Best: best, Truncated: truncated, Started: started)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static bool IsFull(DynamicBatcher<PreparedText[], float[]> lane) => lane.QueueDepth >= lane.QueueCapacity;
+
+    private readonly record struct Work(CacheKey Key, PreparedText Prepared);
+
+    /// <summary>One text this request scores for every caller waiting on it (the coalescer's owner).</summary>
+    private sealed record Owned(CacheKey Key, PreparedText Prepared, TaskCompletionSource<float> Result);
+
+    private async ValueTask<DetectorVerdict> ScoreAsync(Work[] work, int count, float best, bool truncated, long started, CancellationToken cancellationToken)
+    {
+        // Join texts already in flight for another request; own the rest. The coalescer runs the owner's delegate
+        // synchronously, so after this loop `owned` holds exactly the texts this request must send to the model.
+        var owned = new List<Owned>();
+        var tasks = new Task<float>[count];
+        for (var i = 0; i < count; i++)
+        {
+            tasks[i] = _coalescer.GetOrRunAsync(
+                work[i].Key,
+                (Owned: owned, Work: work[i]),
+                static (key, state, _) =>
+                {
+                    var result = new TaskCompletionSource<float>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    state.Owned.Add(new Owned(key, state.Work.Prepared, result));
+                    return result.Task;
+                },
+                cancellationToken);
+        }
+
+        if (owned.Count > 0)
+        {
+            Send(owned);
+        }
+
+        foreach (var task in tasks)
+        {
+            best = Math.Max(best, await task.ConfigureAwait(false));
+        }
+        return Verdict(best, truncated, started);
+    }
+
+    /// <summary>
+    /// Queues the owned texts: short ones as one item on the short lane, long ones as one item on the long lane. The
+    /// items run even if this request gives up (its budget ran out): other callers may be waiting on the same texts,
+    /// and the scores are cached for the retry.
+    /// </summary>
+    private void Send(List<Owned> owned)
+    {
+        List<Owned>? shortTexts = null;
+        List<Owned>? longTexts = null;
+        foreach (var text in owned)
+        {
+            if (text.Prepared.Windows.Count > _longTextWindows)
+            {
+                (longTexts ??= []).Add(text);
+            }
+            else
+            {
+                (shortTexts ??= []).Add(text);
+            }
+        }
+        Enqueue(_shortLane, shortTexts);
+        Enqueue(_longLane, longTexts);
+    }
+
+    private void Enqueue(DynamicBatcher<PreparedText[], float[]> lane, List<Owned>? texts)
+    {
+        if (texts is null)
+        {
+            return;
+        }
+        var item = new PreparedText[texts.Count];
+        for (var i = 0; i < item.Length; i++)
+        {
+            item[i] = texts[i].Prepared;
+        }
+        if (!lane.TryEnqueue(item, CancellationToken.None, out var scores))
+        {
+            var shed = new Tier2ShedException();
+            foreach (var text in texts)
+            {
+                text.Result.TrySetException(shed);
+            }
+            return;
+        }
+        _ = Complete(scores, texts, _cache);
+
+        static async Task Complete(Task<float[]> scores, List<Owned> texts, VerdictCache? cache)
+        {
+            try
+            {
+                var values = await scores.ConfigureAwait(false);
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    if (!texts[i].Prepared.Truncated)
+                    {
+                        // A truncated text's score covers only its scored part: never serve it later as a full verdict.
+                        cache?.Set(texts[i].Key, values[i]);
+                    }
+                    texts[i].Result.TrySetResult(values[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var text in texts)
+                {
+                    text.Result.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private DetectorVerdict Verdict(float best, bool truncated, long started)
+    {
+        var score = ModelManifest.Calibrate(best, _threshold);
+        IReadOnlyList<string> reasons = score >= 0.5 ? [ModelReason] : DetectorVerdict.NoReasons;
+        if (truncated)
+        {
+            // The end of a very long text was not scored: say so (the score stands), and let the policy decide.
+            return new DetectorVerdict(DetectorName, score, [.. reasons, DegradedReasonPrefix + "truncated"], Stopwatch.GetElapsedTime(started), Degraded: true);
+        }
+        return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(started));
+    }
+
+    private ValueTask<IReadOnlyList<float[]>> ProcessAsync(IReadOnlyList<PreparedText[]> batch, CancellationToken cancellationToken)
+    {
+        // All texts of all requests in the batch go through the model together (windows sorted by length, chunks of
+        // at most MaxBatchSize windows), then the scores are handed back per request.
+        var total = 0;
+        foreach (var item in batch)
+        {
+            total += item.Length;
+        }
+        var flat = new PreparedText[total];
+        var offset = 0;
+        foreach (var item in batch)
+        {
+            item.CopyTo(flat, offset);
+            offset += item.Length;
+        }
+        var scores = _model.ScoreBatch(flat, _maxWindowsPerRun);
+        var results = new float[batch.Count][];
+        offset = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = scores.AsSpan(offset, batch[i].Length).ToArray();
+            offset += batch[i].Length;
+        }
+        return ValueTask.FromResult<IReadOnlyList<float[]>>(results);
+    }
+
+    private static string CauseOf(Exception? exception) => exception switch
+    {
+        TimeoutRejectedException => "timeout",
+        BrokenCircuitException => "circuit_open",
+        Tier2ShedException => "shed",
+        _ => "error",
+    };
+
+    private static DetectorVerdict Degraded(DetectorVerdict tier1, string reason, TimeSpan elapsed)
+        => new(DetectorName, tier1.Score, [DegradedReasonPrefix + reason], elapsed, Degraded: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _shortLane.DisposeAsync().ConfigureAwait(false);
+        await _longLane.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The tier-2 queue was full: the work was shed, not failed.</summary>
+internal sealed class Tier2ShedException() : Exception("The tier-2 queue is full; the request was shed to the fallback.");
