@@ -167,37 +167,22 @@ public sealed class PromptScreener
         {
             return [];
         }
-        // Tier 1 decides alone only when it also blocks: a "confident" score below the block threshold must not skip tier 2.
-        var thresholds = new GateThresholds(Math.Max(policy.Tier1Confident, policy.BlockThreshold), policy.Tier1Uncertain, _tier2.StudentPassBelow);
-        if (TierGate.Tier1Decides(policy.Tier2, tier1Score, thresholds))
+        var routed = TierGate.Route(normalized, tier1Score, policy.Tier2, GateThresholds.For(policy, _tier2.StudentPassBelow), _tier2.Student);
+        if (routed is null || routed.Count == 0)
         {
             return [];
         }
-        List<Tier2Text>? pending = null;
-        HashSet<Tier2Text>? seen = null;
-        foreach (var segment in normalized)
+        var pending = new List<Tier2Text>(routed.Count);
+        HashSet<Tier2Text>? seen = routed.Count > 1 ? [] : null;
+        foreach (var index in routed)
         {
-            if (string.IsNullOrWhiteSpace(segment.Text))
+            var segment = normalized[index];
+            var text = new Tier2Text(segment.Text, Tier2Text.IsIndirect(segment.Segment.Source));
+            if (seen is null || seen.Add(text))
             {
-                continue;
-            }
-            // The student reads only where its score can change the routing (not tool or document text, for instance); text
-            // longer than it reads has no student score, so it always goes to tier 2.
-            float? student = _tier2.Student is { } s && segment.Text.Length <= HashedNgramStudent.MaxChars
-                && TierGate.StudentCouldMatter(policy.Tier2, tier1Score, segment.Segment.Source, thresholds)
-                ? s.MaxChunkProbability(segment.Text)
-                : null;
-            if (TierGate.NeedsTier2(policy.Tier2, tier1Score, segment.Segment.Source, student, thresholds, segment.Text))
-            {
-                pending ??= [];
-                seen ??= [];
-                var text = new Tier2Text(segment.Text, Tier2Text.IsIndirect(segment.Segment.Source));
-                if (seen.Add(text))
-                {
-                    pending.Add(text);
-                }
+                pending.Add(text);
             }
         }
-        return pending is null ? [] : pending;
+        return pending;
     }
 }

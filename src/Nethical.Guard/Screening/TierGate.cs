@@ -1,4 +1,5 @@
 using Nethical.Guard.Extraction;
+using Nethical.Guard.Normalization;
 using Nethical.Guard.Policy;
 using Nethical.Guard.Screening;
 
@@ -10,6 +11,39 @@ namespace Nethical.Guard.Screening;
 /// </summary>
 internal static class TierGate
 {
+    /// <summary>
+    /// The gate over one request: the indexes of the normalised segments tier 2 must read (empty, whitespace-only text
+    /// never), or null when tier 1 decides alone. The student scores a segment only where its score can change the
+    /// routing; text longer than it reads has no student score, so it always goes to tier 2.
+    /// </summary>
+    public static List<int>? Route(IReadOnlyList<NormalizedSegment> segments, double tier1Score, Tier2Mode mode, in GateThresholds thresholds, HashedNgramStudent? student)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        if (Tier1Decides(mode, tier1Score, thresholds))
+        {
+            return null;
+        }
+        List<int>? routed = null;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            if (string.IsNullOrWhiteSpace(segment.Text))
+            {
+                continue;
+            }
+            var source = segment.Segment.Source;
+            float? studentProbability = student is not null && segment.Text.Length <= HashedNgramStudent.MaxChars
+                && StudentCouldMatter(mode, tier1Score, source, thresholds)
+                ? student.MaxChunkProbability(segment.Text)
+                : null;
+            if (NeedsTier2(mode, tier1Score, source, studentProbability, thresholds, segment.Text))
+            {
+                (routed ??= []).Add(i);
+            }
+        }
+        return routed ?? [];
+    }
+
     /// <summary>Whether tier 1 alone decides the request (tier 2 is not consulted for any segment).</summary>
     public static bool Tier1Decides(Tier2Mode mode, double tier1Score, in GateThresholds thresholds)
         => mode == Tier2Mode.Off || (mode == Tier2Mode.Uncertain && tier1Score >= thresholds.Tier1Confident);
