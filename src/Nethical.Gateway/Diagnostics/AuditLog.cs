@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
@@ -6,41 +7,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
 namespace Nethical.Gateway.Diagnostics;
-
-/// <summary>Options for the audit log of screening decisions, bound from the <c>Audit</c> section.</summary>
-public sealed class AuditOptions
-{
-    public const string SectionName = "Audit";
-
-    /// <summary>Write an audit record for every screening decision (default true).</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>
-    /// A file to append JSON lines to. When unset, each record is logged as one JSON line under the
-    /// <c>Nethical.Audit</c> category, for the host's log pipeline to ship.
-    /// </summary>
-    public string? FilePath { get; set; }
-
-    /// <summary>Records waiting to be written; when full, new records are dropped and counted (default 10,000).</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 10_000_000)]
-    public int QueueCapacity { get; set; } = 10_000;
-}
-
-/// <summary>One decision about one request. Never holds prompt text: a SHA-256 prefix and a length identify the body.</summary>
-internal readonly record struct AuditRecord(
-    DateTimeOffset Time,
-    string Route,
-    string? Client,
-    string Verdict,
-    double? Score,
-    string? Reasons,
-    string? BodySha256,
-    int BodyLength,
-    double GuardMilliseconds,
-    string? TraceId,
-    string Kind = "screening",
-    string? Provider = null,
-    string? Target = null);
 
 /// <summary>
 /// Queues audit records without blocking the request path and writes them as JSON lines from a background service.
@@ -51,9 +17,11 @@ internal sealed partial class AuditLog : BackgroundService
     private readonly AuditOptions _options;
     private readonly ILogger _logger;
     private readonly Counter<long> _dropped;
+    private readonly TimeProvider _time;
 
-    public AuditLog(IOptions<AuditOptions> options, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
+    public AuditLog(IOptions<AuditOptions> options, ILoggerFactory loggerFactory, IMeterFactory meterFactory, TimeProvider time)
     {
+        _time = time;
         _options = options.Value;
         _logger = loggerFactory.CreateLogger("Nethical.Audit");
         _channel = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(_options.QueueCapacity)
@@ -74,6 +42,32 @@ internal sealed partial class AuditLog : BackgroundService
         {
             _dropped.Add(1);
         }
+    }
+
+    /// <summary>
+    /// Records a decision now, in the current trace, identifying the body by its SHA-256 prefix and length (never its text).
+    /// </summary>
+    public void Record(string route, string? client, string verdict, double? score, string? reasons, ReadOnlySpan<byte> body, TimeSpan elapsed,
+        string kind = "screening", string? provider = null, string? target = null)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+        Record(new AuditRecord(
+            _time.GetUtcNow(),
+            route,
+            client,
+            verdict,
+            score,
+            reasons,
+            body.IsEmpty ? null : GatewayDiagnostics.Fingerprint(body),
+            body.Length,
+            elapsed.TotalMilliseconds,
+            Activity.Current?.TraceId.ToHexString(),
+            kind,
+            provider,
+            target));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Nethical.Gateway.Diagnostics;
+using Nethical.Gateway.Http;
 using Nethical.Gateway.Screening;
 using Nethical.Guard;
 using Nethical.Guard.Extraction;
@@ -43,7 +44,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
     private readonly EgressOptions _options;
     private readonly EgressMetrics _metrics;
     private readonly AuditLog? _audit;
-    private readonly PromptScreener? _screener;
+    private readonly IPromptScreener? _screener;
     private readonly IOptionsMonitor<ScreeningOptions>? _screening;
     private readonly IOptionsMonitor<ShadowAiOptions>? _shadowAi;
     private readonly TimeProvider _timeProvider;
@@ -71,7 +72,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
 
         // The audit log and the prompt screener come with screening (AddScreening); egress uses them when there.
         _audit = services.GetService<AuditLog>();
-        _screener = services.GetService<PromptScreener>();
+        _screener = services.GetService<IPromptScreener>();
         _screening = services.GetService<IOptionsMonitor<ScreeningOptions>>();
         _shadowAi = services.GetService<IOptionsMonitor<ShadowAiOptions>>();
     }
@@ -631,53 +632,22 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
             return true;
         }
 
-        ScreeningResult result;
-        try
+        var decision = await _screener.ScreenAsync(ScreeningRequest.ForBody(body, ProviderFormat.Auto), policy, cancellationToken).ConfigureAwait(false);
+        var reasons = decision.Result is { } result ? HttpRefusal.JoinReasons(result.Reasons) : decision.Code;
+        _audit?.Record("egress/http", request.ClientIdentity ?? client?.ToString(), decision.Verdict, decision.Result?.Score, reasons,
+            body.Span, decision.Result?.Elapsed ?? TimeSpan.Zero, target: $"{request.Host}:{request.Port}");
+        if (decision.Forwards)
         {
-            result = _screener.Screen(body.Span, ProviderFormat.Auto, policy);
+            return true;
         }
-        catch (PromptExtractionException)
+        if (decision.Outcome == ScreeningOutcome.Block)
         {
-            if (policy.OnUnscreenable == FailureMode.Open)
-            {
-                return true;
-            }
-            await WriteScreeningRefusalAsync(output, StatusCodes.Status400BadRequest, "invalid_json", "Nethical Gateway could not screen this request.", cancellationToken).ConfigureAwait(false);
-            return false;
+            Log.PromptBlocked(_logger, request.Host, request.Port, decision.Score, reasons!);
         }
-        result = await _screener.CompleteAsync(result, policy, cancellationToken).ConfigureAwait(false);
-
-        var action = PolicyEvaluator.Decide(policy, result.Score);
-        var reasons = string.Join(',', result.Reasons);
-        if (_audit is { Enabled: true })
-        {
-            _audit.Record(new AuditRecord(
-                _timeProvider.GetUtcNow(),
-                "egress/http",
-                request.ClientIdentity ?? client?.ToString(),
-                action.ToVerdict(),
-                result.Score,
-                reasons,
-                GatewayDiagnostics.Fingerprint(body.Span),
-                body.Length,
-                result.Elapsed.TotalMilliseconds,
-                Activity.Current?.TraceId.ToString(),
-                Target: $"{request.Host}:{request.Port}"));
-        }
-        if (action == PolicyAction.Block)
-        {
-            Log.PromptBlocked(_logger, request.Host, request.Port, result.Score, reasons);
-            await WriteScreeningRefusalAsync(output, StatusCodes.Status400BadRequest, ProviderErrorWriter.PromptInjectionCode,
-                "Request blocked by Nethical Gateway: possible prompt injection.", cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-        if (result.Degraded && PolicyEvaluator.RefusesUnscreened(policy))
-        {
-            await WriteScreeningRefusalAsync(output, StatusCodes.Status503ServiceUnavailable, "screening_degraded",
-                "Nethical Gateway could not complete screening in time; retry shortly.", cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-        return true;
+        // Egress answers on a raw connection: the client sees no rule ids.
+        var refusal = HttpRefusal.For(decision, exposeReasons: false);
+        await WriteScreeningRefusalAsync(output, refusal.Status, refusal.Code, refusal.Message, cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>After refusing a request whose body was not read whole, discards what the client is still sending (bounded in time).</summary>
@@ -735,7 +705,7 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
             var buffer = new ArrayBufferWriter<byte>(256);
             using (var writer = new Utf8JsonWriter(buffer))
             {
-                Screening.ProviderErrorWriter.Write(writer, Guard.Extraction.ProviderFormat.OpenAi, StatusCodes.Status403Forbidden, "shadow_ai_blocked", message);
+                ProviderErrorWriter.Write(writer, Guard.Extraction.ProviderFormat.OpenAi, StatusCodes.Status403Forbidden, "shadow_ai_blocked", message);
             }
 
             body = buffer.WrittenSpan.ToArray();

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Nethical.Gateway.Hosting;
+using Nethical.Gateway.Http;
 using Nethical.Gateway.Screening;
 using Nethical.Guard;
 using Nethical.Guard.Extraction;
@@ -26,94 +28,79 @@ public static class GuardApiEndpoints
         return endpoints;
     }
 
-    private static async Task EvaluateAsync(HttpContext context, PromptScreener screener, IOptionsMonitor<ScreeningOptions> options)
+    private static async Task EvaluateAsync(HttpContext context, IPromptScreener screener, LastValidOptions<ScreeningOptions> options, IOptions<GuardOptions> guard)
     {
-        var screening = options.CurrentValue;
+        var screening = options.Current;
         if (!CapturedBody.IsJson(context.Request.ContentType))
         {
-            await WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "Send the guard request as JSON (Content-Type: application/json).").ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.UnsupportedContentType with { Message = "Send the guard request as JSON (Content-Type: application/json)." }).ConfigureAwait(false);
             return;
         }
 
-        using var body = await CapturedBody.CaptureAsync(context.Request, screening, context.RequestAborted).ConfigureAwait(false);
+        using var body = await CapturedBody.CaptureAsync(context.Request, screening.BodyLimits, context.RequestAborted).ConfigureAwait(false);
         if (body.Failure != CaptureFailure.None)
         {
-            var status = body.Failure switch
-            {
-                CaptureFailure.TooLarge or CaptureFailure.DecodedTooLarge => StatusCodes.Status413PayloadTooLarge,
-                CaptureFailure.UnsupportedEncoding => StatusCodes.Status415UnsupportedMediaType,
-                CaptureFailure.Timeout => StatusCodes.Status408RequestTimeout,
-                _ => StatusCodes.Status400BadRequest,
-            };
-            await WriteErrorAsync(context, status, body.Failure.ToString()).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.For(body.Failure)).ConfigureAwait(false);
             return;
         }
 
         GuardRequest request;
         try
         {
-            request = GuardRequest.Parse(body.Content, screening.MaxJsonDepth);
+            request = GuardRequest.Parse(body.Content, guard.Value.MaxJsonDepth);
         }
         catch (GuardRequestException ex)
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            await WriteErrorAsync(context, BadRequest("invalid_guard_request", ex.Message)).ConfigureAwait(false);
             return;
         }
         catch (JsonException)
         {
             // System.Text.Json's messages quote the body; ours do not.
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The guard request is not valid JSON.").ConfigureAwait(false);
+            await WriteErrorAsync(context, BadRequest("invalid_json", "The guard request is not valid JSON.")).ConfigureAwait(false);
             return;
         }
         catch (PromptExtractionException ex)
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            await WriteErrorAsync(context, BadRequest(ScreeningDecision.CodeOf(ex.Error), ex.Message)).ConfigureAwait(false);
             return;
         }
 
         ScreeningPolicy? policy = null;
         if (request.Policy is not null && !screening.Policies.TryGetValue(request.Policy, out policy))
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Unknown policy name.").ConfigureAwait(false);
+            await WriteErrorAsync(context, BadRequest("unknown_policy", "Unknown policy name.")).ConfigureAwait(false);
             return;
         }
 
         policy ??= screening.GetPolicy(ScreeningOptions.DefaultPolicyName);
-
-        ScreeningResult result;
-        try
+        var screened = request.Text is not null ? ScreeningRequest.ForText(request.Text) : ScreeningRequest.ForBody(request.Body, request.Format);
+        var decision = await screener.ScreenAsync(screened, policy, context.RequestAborted).ConfigureAwait(false);
+        if (decision.Result is null)
         {
-            result = request.Text is not null
-                ? screener.ScreenText(request.Text, policy)
-                : screener.Screen(request.Body.Span, request.Format, policy);
-        }
-        catch (PromptExtractionException ex)
-        {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+            // The body inside the guard request could not be screened: whatever the policy, the caller is told so.
+            await WriteErrorAsync(context, BadRequest(decision.Code!, decision.Message!)).ConfigureAwait(false);
             return;
         }
 
-        result = await screener.CompleteAsync(result, policy, context.RequestAborted).ConfigureAwait(false);
-
-        await WriteResultAsync(context, result, policy).ConfigureAwait(false);
+        await WriteResultAsync(context, decision, policy).ConfigureAwait(false);
     }
 
-    private static async Task WriteResultAsync(HttpContext context, ScreeningResult result, ScreeningPolicy policy)
+    private static HttpRefusal BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message, FailOpenAllowed: false);
+
+    private static async Task WriteResultAsync(HttpContext context, ScreeningDecision decision, ScreeningPolicy policy)
     {
+        var result = decision.Result!;
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            var threshold = policy.BlockThreshold;
             writer.WriteStartObject();
             // What the proxy would do: a degraded result under a fail-closed enforcing policy is refused there, so it is
-            // a block here too (with "degraded": true), never an allow that a client could act on.
-            var overall = result.Degraded && PolicyEvaluator.RefusesUnscreened(policy)
-                ? "block"
-                : Verdict(policy, result.Score);
-            writer.WriteString("verdict", overall);
+            // "refused" here too (with "degraded": true), never an allow that a client could act on.
+            writer.WriteString("verdict", decision.Verdict);
             writer.WriteString("mode", policy.Mode.ToString());
             writer.WriteNumber("score", Math.Round(result.Score, 4));
-            writer.WriteNumber("threshold", threshold);
+            writer.WriteNumber("threshold", policy.BlockThreshold);
             writer.WriteNumber("segments", result.SegmentCount);
             writer.WriteNumber("textLength", result.TextLength);
             writer.WriteNumber("elapsedMicroseconds", Math.Round(result.Elapsed.TotalMicroseconds, 1));
@@ -123,7 +110,7 @@ public static class GuardApiEndpoints
             {
                 writer.WriteStartObject();
                 writer.WriteString("name", verdict.Detector);
-                writer.WriteString("verdict", Verdict(policy, verdict.Score));
+                writer.WriteString("verdict", ScreeningVerdicts.For(PolicyEvaluator.Decide(policy, verdict.Score)));
                 writer.WriteNumber("score", Math.Round(verdict.Score, 4));
                 if (verdict.Degraded)
                 {
@@ -149,31 +136,9 @@ public static class GuardApiEndpoints
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>What the proxy would do under the policy: <c>block</c>, <c>flagged</c> (monitor) or <c>allow</c>.</summary>
-    private static string Verdict(ScreeningPolicy policy, double score) => PolicyEvaluator.Decide(policy, score) switch
-    {
-        PolicyAction.Block => "block",
-        PolicyAction.Flag => "flagged",
-        _ => "allow",
-    };
-
-    private static async Task WriteErrorAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("error");
-            writer.WriteString("message", message);
-            writer.WriteNumber("status", status);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-    }
+    /// <summary>The guard API's errors are in the OpenAI error shape, like the proxy's on OpenAI routes.</summary>
+    private static Task WriteErrorAsync(HttpContext context, HttpRefusal refusal)
+        => ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, refusal.Status, refusal.Code, refusal.Message);
 
     /// <summary>A guard request that parses but says something unusable; the message is safe to return.</summary>
     internal sealed class GuardRequestException(string message) : Exception(message);
@@ -229,7 +194,7 @@ public static class GuardApiEndpoints
 
             var format = ProviderFormat.Auto;
             if (root.TryGetProperty("format", out var f)
-                && (f.ValueKind != JsonValueKind.String || !RouteScreeningSettings.TryParseFormat(f.GetString(), out format)))
+                && (f.ValueKind != JsonValueKind.String || !RouteSettings.TryParseFormat(f.GetString(), out format)))
             {
                 throw new GuardRequestException("'format' must be one of openai, anthropic, gemini, ollama, auto.");
             }

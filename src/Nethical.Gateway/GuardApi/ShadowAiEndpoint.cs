@@ -3,7 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Nethical.Gateway.Screening;
+using Nethical.Gateway.Http;
+using Nethical.Guard.Extraction;
 using Nethical.Guard.ShadowAi;
 
 namespace Nethical.Gateway.GuardApi;
@@ -18,6 +19,9 @@ internal static class ShadowAiEndpoint
     public const string Path = "/v1/guard/shadow-ai";
     private const int MaxRequestBytes = 1 << 20;
 
+    /// <summary>At most 1 MiB, as sent and decoded, within 30 seconds: a larger request is refused without buffering it.</summary>
+    private static readonly BodyLimits s_limits = new(MaxRequestBytes, MaxRequestBytes, TimeSpan.FromSeconds(30));
+
     public static IEndpointRouteBuilder MapShadowAiApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(Path, EvaluateAsync);
@@ -28,31 +32,25 @@ internal static class ShadowAiEndpoint
     {
         if (!CapturedBody.IsJson(context.Request.ContentType))
         {
-            await WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, w => w.WriteString("error", "Send the request as JSON (Content-Type: application/json).")).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.UnsupportedContentType with { Message = "Send the request as JSON (Content-Type: application/json)." }).ConfigureAwait(false);
             return;
         }
 
+        // The document reads the pooled bytes in place: the captured body lives until the answer is written.
+        using var captured = await CapturedBody.CaptureAsync(context.Request, s_limits, context.RequestAborted).ConfigureAwait(false);
+        if (captured.Failure != CaptureFailure.None)
+        {
+            await WriteErrorAsync(context, HttpRefusal.For(captured.Failure)).ConfigureAwait(false);
+            return;
+        }
         JsonDocument document;
         try
         {
-            // Read at most 1 MiB + 1 byte: a larger request is refused without buffering it.
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > MaxRequestBytes)
-                {
-                    await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, w => w.WriteString("error", "The request is larger than 1 MiB.")).ConfigureAwait(false);
-                    return;
-                }
-            }
-            document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(captured.Content, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException)
         {
-            await WriteAsync(context, StatusCodes.Status400BadRequest, w => w.WriteString("error", "The request is not valid JSON.")).ConfigureAwait(false);
+            await WriteErrorAsync(context, BadRequest("invalid_json", "The request is not valid JSON.")).ConfigureAwait(false);
             return;
         }
 
@@ -65,7 +63,7 @@ internal static class ShadowAiEndpoint
                 || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url)
                 || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                await WriteAsync(context, StatusCodes.Status400BadRequest, w => w.WriteString("error", "Expected {\"url\": \"http(s)://host/path\", ...}.")).ConfigureAwait(false);
+                await WriteErrorAsync(context, BadRequest("invalid_request", "Expected {\"url\": \"http(s)://host/path\", ...}.")).ConfigureAwait(false);
                 return;
             }
 
@@ -113,6 +111,11 @@ internal static class ShadowAiEndpoint
             }).ConfigureAwait(false);
         }
     }
+
+    private static HttpRefusal BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message, FailOpenAllowed: false);
+
+    private static Task WriteErrorAsync(HttpContext context, HttpRefusal refusal)
+        => ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, refusal.Status, refusal.Code, refusal.Message);
 
     private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {

@@ -1,52 +1,35 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Nethical.Gateway.Diagnostics;
+using Nethical.Gateway.Hosting;
 using Nethical.Guard;
-using Nethical.Guard.Detectors.PromptInjection;
-using Nethical.Guard.Normalization;
-using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
-using Nethical.Guard.Tier2;
 
 namespace Nethical.Gateway.Screening;
 
 /// <summary>Registers and plugs in prompt screening.</summary>
 public static class ScreeningExtensions
 {
-    /// <summary>Adds the screening engine and its options (section <c>Screening</c>).</summary>
+    /// <summary>
+    /// Adds prompt screening: the engine (<see cref="GuardServiceCollectionExtensions.AddNethicalGuard"/>), the audit log
+    /// (<see cref="AuditExtensions.AddAudit"/>) and the screening options (section <c>Screening</c>: body limits and the
+    /// named policies, reloaded live, the last valid ones kept when a reload is invalid). Calling it twice is harmless.
+    /// </summary>
     public static IServiceCollection AddScreening(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(ScreeningMarker)))
+        {
+            return services;
+        }
+        services.AddSingleton<ScreeningMarker>();
+        services.AddNethicalGuard();
+        services.AddAudit();
         services.AddOptions<ScreeningOptions>()
             .BindConfiguration(ScreeningOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(static o => AllPoliciesValid(o), "Every screening policy needs BlockThreshold, Tier1Confident and Tier1Uncertain in [0, 1] and a positive Tier2Budget.")
             .ValidateOnStart();
-        services.AddMetrics();
-        services.TryAddSingleton<TextNormalizer>();
-        services.TryAddSingleton<RuleBasedPromptInjectionDetector>();
-        services.AddOptions<Tier2Options>()
-            .BindConfiguration(ScreeningOptions.SectionName + ":Tier2")
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.TryAddSingleton<BatcherMetrics>();
-        services.TryAddSingleton<Tier2Metrics>();
-        services.TryAddSingleton<Guard.Tier2.CachingMetrics>();
-        services.TryAddSingleton<Tier2Host>();
-        services.TryAddSingleton(static sp => new PromptScreener(
-            sp.GetRequiredService<TextNormalizer>(),
-            sp.GetRequiredService<RuleBasedPromptInjectionDetector>(),
-            sp.GetRequiredService<Tier2Host>().Detector,
-            sp.GetRequiredService<IOptions<ScreeningOptions>>().Value.MaxJsonDepth));
-        services.TryAddSingleton<Diagnostics.ScreeningMetrics>();
-        services.TryAddSingleton<ScreeningMarker>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<Diagnostics.AuditOptions>()
-            .BindConfiguration(Diagnostics.AuditOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.TryAddSingleton<Diagnostics.AuditLog>();
-        services.AddHostedService(static sp => sp.GetRequiredService<Diagnostics.AuditLog>());
-        services.AddHostedService<ScreeningWarmup>();
+        services.TryAddSingleton<LastValidOptions<ScreeningOptions>>();
+        services.TryAddSingleton<ScreeningMetrics>();
         return services;
     }
 
@@ -54,12 +37,7 @@ public static class ScreeningExtensions
     public static IReverseProxyApplicationBuilder UseScreening(this IReverseProxyApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.ApplicationServices.GetService<ScreeningMarker>() is null)
-        {
-            throw new InvalidOperationException(
-                "Unable to find the required services. Add them by calling 'services.AddScreening()' in the application startup code.");
-        }
-
+        ServiceChecks.VerifyRegistered<ScreeningMarker>(builder.ApplicationServices, "AddScreening");
         builder.UseMiddleware<ScreeningMiddleware>();
         return builder;
     }

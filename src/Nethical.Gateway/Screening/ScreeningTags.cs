@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nethical.Gateway.Http;
 
 namespace Nethical.Gateway.Screening;
 

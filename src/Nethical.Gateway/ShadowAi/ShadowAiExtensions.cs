@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nethical.Gateway.Diagnostics;
+using Nethical.Gateway.Hosting;
 using Nethical.Guard.ShadowAi;
 
 namespace Nethical.Gateway.ShadowAi;
@@ -8,26 +10,34 @@ namespace Nethical.Gateway.ShadowAi;
 public static class ShadowAiExtensions
 {
     /// <summary>
-    /// Adds the shadow-AI detector and its options (section <c>ShadowAi</c>, the catalog from <c>ai-catalog.json</c>),
-    /// reloading live: the detector rebuilds its catalog when the options change and keeps the last valid one when an
-    /// edit is invalid.
+    /// Adds the shadow-AI detector, the audit log it writes to, and its options (section <c>ShadowAi</c>, the catalog from
+    /// <c>ai-catalog.json</c>), reloading live: the detector rebuilds its catalog when the options change and keeps the
+    /// last valid one when an edit is invalid. Calling it twice is harmless.
     /// </summary>
     public static IServiceCollection AddShadowAi(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(ShadowAiMarker)))
+        {
+            return services;
+        }
+        services.AddSingleton<ShadowAiMarker>();
+        services.AddAudit();
         services.AddOptions<ShadowAiOptions>()
             .BindConfiguration(ShadowAiOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<ShadowAiMetrics>();
+        services.TryAddSingleton(static sp => new LastValidOptions<ShadowAiOptions>(
+            sp.GetRequiredService<IOptionsMonitor<ShadowAiOptions>>(),
+            sp.GetRequiredService<ILogger<LastValidOptions<ShadowAiOptions>>>(),
+            KeepLastCatalog));
         services.TryAddSingleton<IShadowAiDetector>(static sp =>
         {
-            var monitor = sp.GetRequiredService<IOptionsMonitor<ShadowAiOptions>>();
-            var guard = new LastGoodOptions(monitor);
-            return new ShadowAiDetector(guard.Current);
+            var options = sp.GetRequiredService<LastValidOptions<ShadowAiOptions>>();
+            return new ShadowAiDetector(() => options.Current);
         });
-        services.TryAddSingleton<ShadowAiMarker>();
         return services;
     }
 
@@ -35,45 +45,17 @@ public static class ShadowAiExtensions
     public static IReverseProxyApplicationBuilder UseShadowAi(this IReverseProxyApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.ApplicationServices.GetService<ShadowAiMarker>() is null)
-        {
-            throw new InvalidOperationException(
-                "Unable to find the required services. Add them by calling 'services.AddShadowAi()' in the application startup code.");
-        }
+        ServiceChecks.VerifyRegistered<ShadowAiMarker>(builder.ApplicationServices, "AddShadowAi");
         builder.UseMiddleware<ShadowAiMiddleware>();
         return builder;
     }
 
     /// <summary>
-    /// The options the detector runs on: the current ones, unless a reload made them invalid or emptied the catalog (a
-    /// deleted or half-saved <c>ai-catalog.json</c> reloads as no data): then the last good ones stay. A missing catalog
-    /// must not switch shadow-AI detection off.
+    /// A reload that empties the catalog keeps the last good options: a deleted or half-saved <c>ai-catalog.json</c>
+    /// reloads as no data, and a missing catalog must not switch shadow-AI detection off.
     /// </summary>
-    internal sealed class LastGoodOptions(IOptionsMonitor<ShadowAiOptions> monitor)
-    {
-        private ShadowAiOptions? _last;
-
-        public ShadowAiOptions Current()
-        {
-            ShadowAiOptions current;
-            try
-            {
-                current = monitor.CurrentValue;
-            }
-            catch (OptionsValidationException) when (_last is not null)
-            {
-                return _last;
-            }
-
-            if (current.Catalog.Providers.Count == 0 && _last is { Catalog.Providers.Count: > 0 })
-            {
-                return _last;
-            }
-
-            _last = current;
-            return current;
-        }
-    }
+    internal static bool KeepLastCatalog(ShadowAiOptions current, ShadowAiOptions last)
+        => current.Catalog.Providers.Count == 0 && last.Catalog.Providers.Count > 0;
 
     /// <summary>Proves that <see cref="AddShadowAi"/> ran.</summary>
     internal sealed class ShadowAiMarker;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Nethical.Gateway.Diagnostics;
-using Nethical.Gateway.Screening;
+using Nethical.Gateway.Hosting;
+using Nethical.Gateway.Http;
+using Nethical.Guard.Screening;
 using Nethical.Guard.ShadowAi;
 using Yarp.ReverseProxy.Model;
 
@@ -17,19 +18,17 @@ internal sealed partial class ShadowAiMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly IShadowAiDetector _detector;
-    private readonly IOptionsMonitor<ShadowAiOptions> _options;
+    private readonly LastValidOptions<ShadowAiOptions> _options;
     private readonly ShadowAiMetrics _metrics;
     private readonly AuditLog _audit;
-    private readonly TimeProvider _time;
     private readonly ILogger<ShadowAiMiddleware> _logger;
 
     public ShadowAiMiddleware(
         RequestDelegate next,
         IShadowAiDetector detector,
-        IOptionsMonitor<ShadowAiOptions> options,
+        LastValidOptions<ShadowAiOptions> options,
         ShadowAiMetrics metrics,
         AuditLog audit,
-        TimeProvider time,
         ILogger<ShadowAiMiddleware> logger)
     {
         _next = next;
@@ -37,7 +36,6 @@ internal sealed partial class ShadowAiMiddleware
         _options = options;
         _metrics = metrics;
         _audit = audit;
-        _time = time;
         _logger = logger;
     }
 
@@ -52,7 +50,7 @@ internal sealed partial class ShadowAiMiddleware
         }
 
         var request = context.Request;
-        var identityHeader = _options.CurrentValue.IdentityHeader;
+        var identityHeader = _options.Current.IdentityHeader;
         var outbound = new OutboundRequest
         {
             Host = address.IdnHost.TrimEnd('.').ToLowerInvariant(),
@@ -88,7 +86,7 @@ internal sealed partial class ShadowAiMiddleware
                     LogBlocked(_logger, route, verdict.Provider ?? "unknown", outbound.Host, signals);
                 }
                 context.Response.Headers[NethicalHeaders.ShadowAi] = Tag(verdict);
-                var settings = RouteScreeningSettings.For(feature.Route.Config);
+                var settings = RouteSettings.For(feature.Route.Config);
                 return ProviderErrorWriter.WriteAsync(
                     context,
                     settings.Format,
@@ -119,21 +117,17 @@ internal sealed partial class ShadowAiMiddleware
         {
             return;
         }
-        _audit.Record(new AuditRecord(
-            _time.GetUtcNow(),
-            route,
-            context.Connection.RemoteIpAddress?.ToString(),
-            verdict.Action switch { ShadowAiAction.Block => "blocked", ShadowAiAction.Flag => "flagged", _ => "allow" },
-            verdict.Score,
-            string.Join(',', verdict.Signals),
-            null,
-            0,
-            0,
-            Activity.Current?.TraceId.ToHexString(),
-            Kind: "shadow_ai",
-            Provider: verdict.Provider,
-            Target: host));
+        _audit.Record(route, context.Connection.RemoteIpAddress?.ToString(), Verdict(verdict.Action), verdict.Score,
+            string.Join(',', verdict.Signals), body: default, elapsed: TimeSpan.Zero, kind: "shadow_ai", provider: verdict.Provider, target: host);
     }
+
+    /// <summary>The verdict name of a shadow-AI action, from the one table of verdict names.</summary>
+    internal static string Verdict(ShadowAiAction action) => action switch
+    {
+        ShadowAiAction.Block => ScreeningVerdicts.Blocked,
+        ShadowAiAction.Flag => ScreeningVerdicts.Flagged,
+        _ => ScreeningVerdicts.Allow,
+    };
 
     [LoggerMessage(EventId = 130, EventName = "ShadowAiBlocked", Level = LogLevel.Warning, Message = "Route {RouteId}: unsanctioned AI {Provider} at {Host} blocked (signals {Signals}).")]
     private static partial void LogBlocked(ILogger logger, string routeId, string provider, string host, string signals);

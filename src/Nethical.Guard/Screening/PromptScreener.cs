@@ -10,33 +10,11 @@ using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Screening;
 
-/// <summary>The outcome of screening one request.</summary>
-/// <param name="Score">The highest detector score, in [0, 1].</param>
-/// <param name="Reasons">Rule and signal ids, never prompt text.</param>
-/// <param name="Verdicts">Each detector's verdict.</param>
-/// <param name="SegmentCount">How many segments were extracted (before decoding).</param>
-/// <param name="TextLength">Total characters of extracted text.</param>
-/// <param name="Elapsed">Extraction, normalisation and detection together.</param>
-public sealed record ScreeningResult(
-    double Score,
-    IReadOnlyList<string> Reasons,
-    IReadOnlyList<DetectorVerdict> Verdicts,
-    int SegmentCount,
-    int TextLength,
-    TimeSpan Elapsed)
-{
-    /// <summary>A detector the gate needed fell back (tier 2 timed out, its breaker was open, its queue was full).</summary>
-    public bool Degraded { get; init; }
-
-    /// <summary>Normalised texts still to be scored by tier 2 (<see cref="PromptScreener.CompleteAsync"/>); empty when tier 1 decided.</summary>
-    internal IReadOnlyList<Tier2Text> PendingTier2 { get; init; } = [];
-}
-
 /// <summary>
-/// Extraction, normalisation and detection in one call: the engine behind the proxy and the guard API.
-/// Thread-safe; one instance serves every request.
+/// Extraction, normalisation, tier 1, the gate, tier 2 and the policy: the engine behind the proxy, the guard API and
+/// egress. Thread-safe; one instance serves every request.
 /// </summary>
-public sealed class PromptScreener
+internal sealed class PromptScreener : IPromptScreener
 {
     private readonly TextNormalizer _normalizer;
     private readonly RuleBasedPromptInjectionDetector _tier1;
@@ -64,6 +42,48 @@ public sealed class PromptScreener
         {
             _extractors[(int)format] = PromptExtractors.Create(format, maxJsonDepth);
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ScreeningDecision> ScreenAsync(ScreeningRequest request, ScreeningPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ScreeningResult tier1;
+        try
+        {
+            tier1 = request.Text is { } text ? ScreenText(text, policy) : Screen(request.Body.Span, request.Format, policy);
+        }
+        catch (PromptExtractionException ex)
+        {
+            return ValueTask.FromResult(ScreeningDecision.NotScreened(policy.OnUnscreenable == FailureMode.Open, ex));
+        }
+        if (tier1.PendingTier2.Count == 0 || _tier2 is null)
+        {
+            return ValueTask.FromResult(Decide(policy, tier1));
+        }
+        return ScreenCoreAsync(tier1, policy, cancellationToken);
+    }
+
+    private async ValueTask<ScreeningDecision> ScreenCoreAsync(ScreeningResult tier1, ScreeningPolicy policy, CancellationToken cancellationToken)
+        => Decide(policy, await CompleteCoreAsync(tier1, policy, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The policy over a screened result: block, flag or allow by score; a degraded result that does not block is
+    /// refused where the policy refuses what it could not fully screen (fail closed: a retryable refusal, never an allow).
+    /// </summary>
+    internal static ScreeningDecision Decide(ScreeningPolicy policy, ScreeningResult result)
+    {
+        var action = PolicyEvaluator.Decide(policy, result.Score);
+        if (result.Degraded && action != PolicyAction.Block && PolicyEvaluator.RefusesUnscreened(policy))
+        {
+            return ScreeningDecision.Screened(ScreeningOutcome.RefusedDegraded, result);
+        }
+        return ScreeningDecision.Screened(action switch
+        {
+            PolicyAction.Block => ScreeningOutcome.Block,
+            PolicyAction.Flag => ScreeningOutcome.Flag,
+            _ => ScreeningOutcome.Allow,
+        }, result);
     }
 
     /// <summary>

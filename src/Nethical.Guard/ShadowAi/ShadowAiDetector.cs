@@ -11,7 +11,7 @@ namespace Nethical.Guard.ShadowAi;
 /// <see cref="Func{TResult}"/> such as <c>() =&gt; monitor.CurrentValue</c>, a new options object (a reload) rebuilds
 /// them on the next request; an invalid one is refused (<see cref="LastReloadError"/>) and the last good tables stay.
 /// </summary>
-internal sealed class ShadowAiDetector : IShadowAiDetector
+public sealed class ShadowAiDetector : IShadowAiDetector
 {
     /// <summary>The summed weight, in hundredths, at which a request is AI.</summary>
     internal const int Threshold = 100;

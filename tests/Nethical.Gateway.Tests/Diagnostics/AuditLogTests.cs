@@ -17,7 +17,7 @@ public sealed class AuditLogTests
     private static (AuditLog Log, ServiceProvider Services) Create(AuditOptions options)
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        return (new AuditLog(Options.Create(options), NullLoggerFactory.Instance, services.GetRequiredService<IMeterFactory>()), services);
+        return (new AuditLog(Options.Create(options), NullLoggerFactory.Instance, services.GetRequiredService<IMeterFactory>(), TimeProvider.System), services);
     }
 
     [Fact]

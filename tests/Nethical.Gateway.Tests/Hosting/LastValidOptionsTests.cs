@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Nethical.Gateway.Hosting;
 using Nethical.Gateway.ShadowAi;
 using Nethical.Guard.ShadowAi;
 
-namespace Nethical.Gateway.Tests.ShadowAi;
+namespace Nethical.Gateway.Tests.Hosting;
 
-public sealed class LastGoodOptionsTests
+public sealed class LastValidOptionsTests
 {
     /// <summary>A hand-written monitor whose current value a test sets (or makes throw, like a failed validation).</summary>
     private sealed class SettableMonitor : IOptionsMonitor<ShadowAiOptions>
@@ -33,12 +35,12 @@ public sealed class LastGoodOptionsTests
     {
         var good = WithProviders(3);
         var monitor = new SettableMonitor { Value = () => good };
-        var guard = new ShadowAiExtensions.LastGoodOptions(monitor);
-        Assert.Same(good, guard.Current());
+        var guard = new LastValidOptions<ShadowAiOptions>(monitor, NullLogger<LastValidOptions<ShadowAiOptions>>.Instance, ShadowAiExtensions.KeepLastCatalog);
+        Assert.Same(good, guard.Current);
 
         monitor.Value = () => WithProviders(0);
 
-        Assert.Same(good, guard.Current());
+        Assert.Same(good, guard.Current);
     }
 
     [Fact]
@@ -46,24 +48,24 @@ public sealed class LastGoodOptionsTests
     {
         var good = WithProviders(2);
         var monitor = new SettableMonitor { Value = () => good };
-        var guard = new ShadowAiExtensions.LastGoodOptions(monitor);
-        guard.Current();
+        var guard = new LastValidOptions<ShadowAiOptions>(monitor, NullLogger<LastValidOptions<ShadowAiOptions>>.Instance, ShadowAiExtensions.KeepLastCatalog);
+        _ = guard.Current;
 
         monitor.Value = () => throw new OptionsValidationException("ShadowAi", typeof(ShadowAiOptions), ["bad CIDR"]);
 
-        Assert.Same(good, guard.Current());
+        Assert.Same(good, guard.Current);
     }
 
     [Fact]
     public void Current_ValidChange_TakesEffect()
     {
         var monitor = new SettableMonitor { Value = () => WithProviders(2) };
-        var guard = new ShadowAiExtensions.LastGoodOptions(monitor);
-        guard.Current();
+        var guard = new LastValidOptions<ShadowAiOptions>(monitor, NullLogger<LastValidOptions<ShadowAiOptions>>.Instance, ShadowAiExtensions.KeepLastCatalog);
+        _ = guard.Current;
         var next = WithProviders(5);
 
         monitor.Value = () => next;
 
-        Assert.Same(next, guard.Current());
+        Assert.Same(next, guard.Current);
     }
 }

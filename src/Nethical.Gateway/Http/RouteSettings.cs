@@ -2,32 +2,35 @@ using System.Runtime.CompilerServices;
 using Nethical.Guard.Extraction;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Nethical.Gateway.Screening;
+namespace Nethical.Gateway.Http;
 
-/// <summary>What a route's metadata says about screening, parsed once per route configuration.</summary>
-internal sealed record RouteScreeningSettings(string RouteId, ProviderFormat Format, string PolicyName)
+/// <summary>What a route's metadata says: the provider format its bodies and errors speak, and its screening policy. Parsed once per route configuration.</summary>
+internal sealed record RouteSettings(string RouteId, ProviderFormat Format, string PolicyName)
 {
     /// <summary>Route metadata key naming the provider format: <c>openai</c>, <c>anthropic</c>, <c>gemini</c>, <c>ollama</c> or <c>auto</c>.</summary>
     public const string FormatKey = "Nethical.Format";
 
-    /// <summary>Route metadata key naming the policy in <see cref="ScreeningOptions.Policies"/>.</summary>
+    /// <summary>Route metadata key naming the policy in the screening options' <c>Policies</c>.</summary>
     public const string PolicyKey = "Nethical.Policy";
 
+    /// <summary>The policy of a route that names none.</summary>
+    public const string DefaultPolicyName = "default";
+
     // RouteConfig instances are immutable and replaced on reload, so the parsed settings live as long as the config does.
-    private static readonly ConditionalWeakTable<RouteConfig, RouteScreeningSettings> s_cache = new();
+    private static readonly ConditionalWeakTable<RouteConfig, RouteSettings> s_cache = new();
 
     private int _unknownPolicyLogged;
 
     /// <summary>True the first time it is called for this route configuration: an unknown policy is logged once, not per request.</summary>
     public bool TryMarkUnknownPolicyLogged() => Interlocked.Exchange(ref _unknownPolicyLogged, 1) == 0;
 
-    public static RouteScreeningSettings For(RouteConfig route)
+    public static RouteSettings For(RouteConfig route)
         => s_cache.GetValue(route, static r => Parse(r));
 
-    internal static RouteScreeningSettings Parse(RouteConfig route)
+    internal static RouteSettings Parse(RouteConfig route)
     {
         var format = ProviderFormat.Auto;
-        var policy = ScreeningOptions.DefaultPolicyName;
+        var policy = DefaultPolicyName;
         if (route.Metadata is { } metadata)
         {
             if (metadata.TryGetValue(FormatKey, out var formatName) && !TryParseFormat(formatName, out format))
@@ -42,7 +45,7 @@ internal sealed record RouteScreeningSettings(string RouteId, ProviderFormat For
             }
         }
 
-        return new RouteScreeningSettings(route.RouteId, format, policy);
+        return new RouteSettings(route.RouteId, format, policy);
     }
 
     public static bool TryParseFormat(string? name, out ProviderFormat format)

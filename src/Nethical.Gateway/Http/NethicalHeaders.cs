@@ -1,4 +1,4 @@
-namespace Nethical.Gateway.Screening;
+namespace Nethical.Gateway.Http;
 
 /// <summary>The <c>x-nethical-*</c> headers the gateway sets. Incoming ones are removed: clients cannot forge them.</summary>
 public static class NethicalHeaders

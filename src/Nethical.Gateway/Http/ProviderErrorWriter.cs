@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Nethical.Guard.Extraction;
 
-namespace Nethical.Gateway.Screening;
+namespace Nethical.Gateway.Http;
 
 /// <summary>
 /// Writes errors in each provider's own shape, so that SDKs raise their normal API error with our message.

@@ -1,11 +1,11 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Nethical.Gateway.Screening;
+using Nethical.Gateway.Http;
 using Nethical.Gateway.Tests.Infrastructure;
 
-namespace Nethical.Gateway.Tests.Screening;
+namespace Nethical.Gateway.Tests.Http;
 
-public sealed class BodyCaptureTests
+public sealed class CapturedBodyTests
 {
     private static readonly byte[] s_json = Encoding.UTF8.GetBytes("""{"prompt":"hello world, hello world, hello world"}""");
 
@@ -27,7 +27,7 @@ public sealed class BodyCaptureTests
         return context.Request;
     }
 
-    private static ScreeningOptions Options(long max = 1024, long maxDecoded = 4096) => new() { MaxBodyBytes = max, MaxDecodedBodyBytes = maxDecoded };
+    private static BodyLimits Options(long max = 1024, long maxDecoded = 4096) => new(max, maxDecoded, TimeSpan.FromSeconds(30));
 
     [Theory]
     [InlineData("gzip")]

@@ -1,28 +1,26 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
-using Nethical.Guard.Tier2;
 
-namespace Nethical.Gateway.Screening;
+namespace Nethical.Guard.Tier2;
 
 /// <summary>
-/// Owns tier 2 for the gateway's lifetime: loads the model (building the INT8 encoder on first start) when the
-/// screener is first resolved, which the warm-up does before the server takes traffic, and disposes it on shutdown.
-/// A configured model that cannot load stops the gateway with the reason, rather than serving without it.
+/// Owns tier 2 for the host's lifetime: loads the model (building the INT8 encoder on first start) when the screener
+/// is first resolved, which the warm-up does before the host takes traffic, and disposes it on shutdown. A configured
+/// model that cannot load stops the host with the reason, rather than serving without it.
 /// </summary>
-internal sealed partial class Tier2Host : IAsyncDisposable
+internal sealed partial class Tier2Runtime : IAsyncDisposable
 {
     private readonly Tier2Model? _model;
     private readonly VerdictCache? _cache;
 
-    public Tier2Host(
+    public Tier2Runtime(
         IOptions<Tier2Options> options,
         TimeProvider timeProvider,
         BatcherMetrics batcherMetrics,
         Tier2Metrics metrics,
         CachingMetrics cachingMetrics,
-        ILogger<Tier2Host> logger)
+        ILogger<Tier2Runtime> logger)
     {
         var settings = options.Value;
         if (!settings.Enabled)

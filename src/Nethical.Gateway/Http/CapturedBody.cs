@@ -2,18 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using Microsoft.Net.Http.Headers;
 
-namespace Nethical.Gateway.Screening;
-
-/// <summary>Why a body could not be captured for screening.</summary>
-internal enum CaptureFailure
-{
-    None,
-    TooLarge,
-    DecodedTooLarge,
-    UnsupportedEncoding,
-    CorruptEncoding,
-    Timeout,
-}
+namespace Nethical.Gateway.Http;
 
 /// <summary>
 /// A request body read into pooled memory: the bytes as sent (replayed to the upstream unchanged) and, when the body
@@ -57,26 +46,26 @@ internal sealed class CapturedBody : IDisposable
     }
 
     /// <summary>
-    /// Reads and decodes the request body within the limits in <paramref name="options"/>. The content type is the
+    /// Reads and decodes the request body within <paramref name="limits"/>. The content type is the
     /// caller's to check (<see cref="IsJson"/>): a fail-open route still screens a mislabelled JSON body.
     /// </summary>
-    public static async Task<CapturedBody> CaptureAsync(HttpRequest request, ScreeningOptions options, CancellationToken cancellationToken)
+    public static async Task<CapturedBody> CaptureAsync(HttpRequest request, BodyLimits limits, CancellationToken cancellationToken)
     {
         var body = new CapturedBody();
         try
         {
-            if (request.ContentLength > options.MaxBodyBytes)
+            if (request.ContentLength > limits.MaxBytes)
             {
                 body.Failure = CaptureFailure.TooLarge;
                 return body;
             }
 
-            if (!await body.ReadAsync(request, options, cancellationToken).ConfigureAwait(false))
+            if (!await body.ReadAsync(request, limits, cancellationToken).ConfigureAwait(false))
             {
                 return body;
             }
 
-            body.Decode(request.Headers.ContentEncoding, options.MaxDecodedBodyBytes);
+            body.Decode(request.Headers.ContentEncoding, limits.MaxDecodedBytes);
             return body;
         }
         catch
@@ -86,16 +75,16 @@ internal sealed class CapturedBody : IDisposable
         }
     }
 
-    private async Task<bool> ReadAsync(HttpRequest request, ScreeningOptions options, CancellationToken cancellationToken)
+    private async Task<bool> ReadAsync(HttpRequest request, BodyLimits limits, CancellationToken cancellationToken)
     {
-        var max = (int)Math.Min(options.MaxBodyBytes, Array.MaxLength - 1);
+        var max = (int)Math.Min(limits.MaxBytes, Array.MaxLength - 1);
         // Content-Length is a claim, not bytes: trust it only up to a small first buffer, then grow as data arrives,
         // so a header alone cannot make the gateway hold megabytes.
         var initial = request.ContentLength is long length ? (int)Math.Min(length + 1, InitialBufferBytes) : 16 * 1024;
         _raw = ArrayPool<byte>.Shared.Rent(Math.Min(initial, max + 1));
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.BodyReadTimeout);
+        timeout.CancelAfter(limits.ReadTimeout);
         try
         {
             while (true)

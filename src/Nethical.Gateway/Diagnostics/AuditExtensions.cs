@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Nethical.Gateway.Diagnostics;
+
+/// <summary>Registers the audit log, which every feature that decides about traffic writes to.</summary>
+public static class AuditExtensions
+{
+    /// <summary>Adds the audit log and its options (section <c>Audit</c>). Calling it twice is harmless.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(AuditLog)))
+        {
+            return services;
+        }
+        services.AddOptions<AuditOptions>()
+            .BindConfiguration(AuditOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService(static sp => sp.GetRequiredService<AuditLog>());
+        return services;
+    }
+}

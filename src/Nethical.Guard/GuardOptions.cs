@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Nethical.Guard;
+
+/// <summary>The engine's own settings, bound from the <c>Screening</c> section (tier 2's from <c>Screening:Tier2</c>, <see cref="Tier2.Tier2Options"/>).</summary>
+public sealed class GuardOptions
+{
+    /// <summary>The configuration section the engine binds.</summary>
+    public const string SectionName = "Screening";
+
+    /// <summary>Deepest JSON nesting screened (default 64). Deeper bodies cannot be screened. Read at start-up.</summary>
+    [Range(1, 1000)]
+    public int MaxJsonDepth { get; set; } = 64;
+}

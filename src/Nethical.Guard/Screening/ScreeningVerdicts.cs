@@ -1,0 +1,36 @@
+using Nethical.Guard.Policy;
+
+namespace Nethical.Guard.Screening;
+
+/// <summary>
+/// The one table of verdict names: the <c>x-nethical-verdict</c> header, the guard API's <c>verdict</c>, the audit log,
+/// metric tags and traces all speak these.
+/// </summary>
+public static class ScreeningVerdicts
+{
+    public const string Allow = "allow";
+    public const string Flagged = "flagged";
+    public const string Blocked = "blocked";
+    public const string Unscreened = "unscreened";
+    public const string Refused = "refused";
+
+    /// <summary>The verdict name of an outcome.</summary>
+    public static string For(ScreeningOutcome outcome) => outcome switch
+    {
+        ScreeningOutcome.Allow => Allow,
+        ScreeningOutcome.Flag => Flagged,
+        ScreeningOutcome.Block => Blocked,
+        ScreeningOutcome.Unscreened => Unscreened,
+        ScreeningOutcome.RefusedUnscreenable or ScreeningOutcome.RefusedDegraded => Refused,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
+    };
+
+    /// <summary>The verdict name of a policy action on a score.</summary>
+    public static string For(PolicyAction action) => action switch
+    {
+        PolicyAction.Allow => Allow,
+        PolicyAction.Flag => Flagged,
+        PolicyAction.Block => Blocked,
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+}
