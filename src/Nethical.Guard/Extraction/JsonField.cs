@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Nethical.Guard.Extraction;
 
@@ -117,6 +118,29 @@ internal static class JsonFieldTable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Folds the reader's current member name or string into <paramref name="folded"/>, unescaping it into
+    /// <paramref name="unescaped"/> first when it has escapes; false when it cannot be a known name (too long for
+    /// <paramref name="unescaped"/>, or not foldable). Throws <see cref="InvalidOperationException"/> when an escape
+    /// is not valid Unicode (a lone surrogate).
+    /// </summary>
+    internal static bool TryFoldCurrent(ref Utf8JsonReader reader, scoped Span<byte> unescaped, scoped Span<byte> folded, out int length)
+    {
+        scoped ReadOnlySpan<byte> raw = reader.ValueSpan;
+        if (raw.Length > unescaped.Length)
+        {
+            length = 0;
+            return false;
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            raw = unescaped[..reader.CopyString(unescaped)];
+        }
+
+        return TryFold(raw, folded, out length);
     }
 
     /// <summary>Looks up a folded name; <paramref name="name"/> is the canonical spelling for paths, or <see cref="Wildcard"/>.</summary>

@@ -989,35 +989,21 @@ internal ref struct JsonPromptWalker
     /// <summary>The current string or member name, unescaped and case folded, if it is short enough to be a known word.</summary>
     private bool TryFoldValue(out ReadOnlySpan<byte> folded)
     {
-        ReadOnlySpan<byte> raw = _reader.ValueSpan;
-        if (raw.Length > _state.Unescaped.Length)
+        int length;
+        try
         {
-            folded = default;
-            return false;
-        }
-
-        if (_reader.ValueIsEscaped)
-        {
-            int length;
-            try
+            if (!JsonFieldTable.TryFoldCurrent(ref _reader, _state.Unescaped, _state.Folded, out length))
             {
-                length = _reader.CopyString(_state.Unescaped);
+                folded = default;
+                return false;
             }
-            catch (InvalidOperationException)
-            {
-                throw Error(ExtractionError.InvalidUtf8, "The request body contains an invalid Unicode escape.");
-            }
-
-            raw = _state.Unescaped.AsSpan(0, length);
         }
-
-        if (!JsonFieldTable.TryFold(raw, _state.Folded, out int foldedLength))
+        catch (InvalidOperationException)
         {
-            folded = default;
-            return false;
+            throw Error(ExtractionError.InvalidUtf8, "The request body contains an invalid Unicode escape.");
         }
 
-        folded = _state.Folded.AsSpan(0, foldedLength);
+        folded = _state.Folded.AsSpan(0, length);
         return true;
     }
 

@@ -226,7 +226,7 @@ public sealed class ShadowAiDetectorTests
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(body);
 
-        var weight = ShadowAiDetector.BodyWeight(bytes);
+        var weight = AiBodyShape.Weight(bytes);
 
         Assert.Equal(matches ? 60 : 0, weight);
     }
