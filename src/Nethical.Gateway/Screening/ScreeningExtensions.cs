@@ -12,10 +12,16 @@ namespace Nethical.Gateway.Screening;
 /// <summary>Registers and plugs in prompt screening.</summary>
 public static class ScreeningExtensions
 {
-    /// <summary>Adds the screening engine and its options (section <c>Screening</c>).</summary>
+    /// <summary>Adds the screening engine and its options (section <c>Screening</c>). A second call adds nothing.</summary>
     public static IServiceCollection AddScreening(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(ScreeningMarker)))
+        {
+            // Added already (AddEgress adds it too): the options' binding, validators and hosted services are not TryAdd.
+            return services;
+        }
+
         services.AddOptions<ScreeningOptions>()
             .BindConfiguration(ScreeningOptions.SectionName)
             .ValidateDataAnnotations()

@@ -10,11 +10,17 @@ public static class ShadowAiExtensions
     /// <summary>
     /// Adds the shadow-AI detector and its options (section <c>ShadowAi</c>, the catalog from <c>ai-catalog.json</c>),
     /// reloading live: the detector rebuilds its catalog when the options change and keeps the last valid one when an
-    /// edit is invalid.
+    /// edit is invalid. A second call adds nothing.
     /// </summary>
     public static IServiceCollection AddShadowAi(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(ShadowAiMarker)))
+        {
+            // Added already (AddEgress adds it too): the options' binding and validators are not TryAdd.
+            return services;
+        }
+
         services.AddOptions<ShadowAiOptions>()
             .BindConfiguration(ShadowAiOptions.SectionName)
             .ValidateDataAnnotations()
