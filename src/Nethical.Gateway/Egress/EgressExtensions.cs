@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Nethical.Guard.ShadowAi;
+using Nethical.Gateway.Screening;
+using Nethical.Gateway.ShadowAi;
 
 namespace Nethical.Gateway.Egress;
 
@@ -12,8 +13,9 @@ public static class EgressExtensions
 {
     /// <summary>
     /// Adds the egress listener's services and options (section <c>Egress</c>): the connection handler, the DNS
-    /// <see cref="IEgressResolver"/> (replaceable), YARP's forwarder and the metrics. The host must also register an
-    /// <see cref="IShadowAiDetector"/>.
+    /// <see cref="IEgressResolver"/> (replaceable), YARP's forwarder and the metrics, and what egress decides with:
+    /// shadow-AI detection (<see cref="ShadowAiExtensions.AddShadowAi"/>) and prompt screening with its audit log
+    /// (<see cref="ScreeningExtensions.AddScreening"/>). Calling those too, before or after, registers nothing twice.
     /// </summary>
     public static IServiceCollection AddEgress(this IServiceCollection services)
     {
@@ -23,6 +25,8 @@ public static class EgressExtensions
             .ValidateDataAnnotations()
             .Validate(static o => !o.Enabled || TryParseUrl(o.Url, out _), "Egress:Url must be http://<IP address or localhost>:<port>.")
             .ValidateOnStart();
+        services.AddScreening();
+        services.AddShadowAi();
         services.AddMetrics();
         services.AddHttpForwarder();
         services.TryAddSingleton(TimeProvider.System);
@@ -30,6 +34,10 @@ public static class EgressExtensions
         services.TryAddSingleton<EgressForwardingClient>();
         services.TryAddSingleton<EgressMetrics>();
         services.TryAddSingleton<EgressListener>();
+        services.TryAddSingleton<EgressDecider>();
+        services.TryAddSingleton<EgressPromptScreening>();
+        services.TryAddSingleton<ConnectTunnel>();
+        services.TryAddSingleton<AbsoluteFormForwarder>();
         services.TryAddTransient<EgressConnectionHandler>();
         return services;
     }
@@ -56,12 +64,6 @@ public static class EgressExtensions
         if (!options.Enabled)
         {
             return;
-        }
-
-        if (services.GetService<IShadowAiDetector>() is null)
-        {
-            throw new InvalidOperationException(
-                "Egress is enabled but no IShadowAiDetector is registered. Register the shadow-AI detector, or set Egress:Enabled to false.");
         }
 
         if (!TryParseUrl(options.Url, out var endPoint))
@@ -96,7 +98,7 @@ public static class EgressExtensions
             authority = "127.0.0.1" + authority["localhost".Length..];
         }
 
-        if (!EgressConnectionHandler.TryParseAuthority(authority, out var host, out var port) && !TryPortZero(authority, out host, out port))
+        if (!ProxyRequestTarget.TryParseAuthority(authority, out var host, out var port) && !TryPortZero(authority, out host, out port))
         {
             return false;
         }

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Nethical.Gateway.Http;
 
 namespace Nethical.Gateway.Egress;
 
@@ -12,11 +13,6 @@ namespace Nethical.Gateway.Egress;
 /// </summary>
 internal sealed class EgressResponse : Stream, IHttpResponseFeature, IHttpResponseBodyFeature
 {
-    private static readonly HashSet<string> s_hopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade", "Trailer", "TE",
-    };
-
     private readonly PipeWriter _output;
     private readonly IdleTimer _idle;
     private readonly bool _isHead;
@@ -176,7 +172,7 @@ internal sealed class EgressResponse : Stream, IHttpResponseFeature, IHttpRespon
             .Append(string.IsNullOrEmpty(ReasonPhrase) ? ReasonPhrases.GetReasonPhrase(StatusCode) : ReasonPhrase).Append("\r\n");
         foreach (var header in Headers)
         {
-            if (s_hopByHop.Contains(header.Key) || header.Key.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase))
+            if (HopByHopHeaders.IsHopByHop(header.Key))
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Nethical.Gateway.Egress;
@@ -60,6 +61,40 @@ internal sealed class ProxyRequestHead
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The body framing (RFC 9112 6.3). Both headers at once is a smuggling attempt and only plain chunked is understood:
+    /// false, with a reason, for either, and for a bad <c>Content-Length</c>.
+    /// </summary>
+    public bool TryGetBodyFraming(out BodyFraming framing, [NotNullWhen(false)] out string? error)
+    {
+        framing = default;
+        var transferEncoding = Header("Transfer-Encoding");
+        var contentLengthText = Header("Content-Length");
+        if (transferEncoding is not null)
+        {
+            if (contentLengthText is not null || !transferEncoding.Equals("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                error = "unsupported body framing";
+                return false;
+            }
+
+            framing = new BodyFraming(Chunked: true, 0);
+        }
+        else if (contentLengthText is not null)
+        {
+            if (!TryParseContentLength(contentLengthText, out var contentLength))
+            {
+                error = "bad Content-Length";
+                return false;
+            }
+
+            framing = new BodyFraming(Chunked: false, contentLength);
+        }
+
+        error = null;
+        return true;
     }
 
     /// <summary>
@@ -140,6 +175,26 @@ internal sealed class ProxyRequestHead
 
         error = null;
         return new ProxyRequestHead(parts[0], parts[1], isHttp11, headers);
+    }
+
+    private static bool TryParseContentLength(string value, out long length)
+    {
+        length = 0;
+
+        // Repeated identical values ("5, 5") are allowed by RFC 9110; differing ones are not.
+        string? first = null;
+        foreach (var part in value.Split(','))
+        {
+            var trimmed = part.Trim();
+            if (trimmed.Length is 0 or > 18 || trimmed.AsSpan().ContainsAnyExceptInRange('0', '9') || (first is not null && first != trimmed))
+            {
+                return false;
+            }
+
+            first = trimmed;
+        }
+
+        return first is not null && long.TryParse(first, System.Globalization.NumberStyles.None, null, out length);
     }
 
     private static bool IsToken(ReadOnlySpan<char> value)

@@ -78,6 +78,32 @@ internal sealed class RequestBodyStream : ForwardOnlyReadStream
         return count;
     }
 
+    /// <summary>Reads the body up to <paramref name="limit"/> bytes: <c>Whole</c> when that is all of it; otherwise the prefix holds one byte more.</summary>
+    public async Task<(byte[] Prefix, bool Whole)> ReadPrefixAsync(int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (buffer.Length <= limit)
+            {
+                var read = await ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer.ToArray(), true);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return (buffer.ToArray(), false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
     private async ValueTask ReadChunkHeaderAsync(CancellationToken cancellationToken)
     {
         var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);

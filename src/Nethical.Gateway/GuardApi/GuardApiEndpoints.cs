@@ -110,7 +110,7 @@ public static class GuardApiEndpoints
             {
                 writer.WriteStartObject();
                 writer.WriteString("name", verdict.Detector);
-                writer.WriteString("verdict", ScreeningVerdicts.For(PolicyEvaluator.Decide(policy, verdict.Score)));
+                writer.WriteString("verdict", Verdicts.For(PolicyEvaluator.Decide(policy, verdict.Score)));
                 writer.WriteNumber("score", Math.Round(verdict.Score, 4));
                 if (verdict.Degraded)
                 {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Nethical.Gateway.Diagnostics;
 using Nethical.Gateway.Hosting;
 using Nethical.Gateway.Http;
+using Nethical.Guard;
 using Nethical.Guard.Policy;
 using Nethical.Guard.Screening;
 using Yarp.ReverseProxy.Model;
@@ -60,7 +61,7 @@ internal sealed class ScreeningMiddleware
         if (!HasBody(context.Request))
         {
             // Nothing the model could read: pass, tagged as screened and clean.
-            var clean = new ScreeningTags(ScreeningVerdicts.Allow, 0, null, TimeSpan.Zero, options.ExposeReasonsToClients);
+            var clean = new ScreeningTags(Verdicts.Allow, 0, null, TimeSpan.Zero, options.ExposeReasonsToClients);
             Audit(context, settings, clean, body: null);
             Tag(context, clean);
             return _next(context);
@@ -192,15 +193,15 @@ internal sealed class ScreeningMiddleware
         }
         if (refusal.FailOpenAllowed && policy.OnUnscreenable == FailureMode.Open)
         {
-            _metrics.Unscreenable(settings.RouteId, refusal.Code, ScreeningVerdicts.Unscreened);
-            var unscreened = new ScreeningTags(ScreeningVerdicts.Unscreened, null, refusal.Code, TimeSpan.Zero, exposeReasons: true);
+            _metrics.Unscreenable(settings.RouteId, refusal.Code, Verdicts.Unscreened);
+            var unscreened = new ScreeningTags(Verdicts.Unscreened, null, refusal.Code, TimeSpan.Zero, exposeReasons: true);
             Audit(context, settings, unscreened, body);
             Tag(context, unscreened);
             return _next(context);
         }
 
-        _metrics.Unscreenable(settings.RouteId, refusal.Code, ScreeningVerdicts.Refused);
-        var refused = new ScreeningTags(ScreeningVerdicts.Refused, null, refusal.Code, TimeSpan.Zero, exposeReasons: true);
+        _metrics.Unscreenable(settings.RouteId, refusal.Code, Verdicts.Refused);
+        var refused = new ScreeningTags(Verdicts.Refused, null, refusal.Code, TimeSpan.Zero, exposeReasons: true);
         Audit(context, settings, refused, body);
         refused.WriteTo(context.Response.Headers);
         return ProviderErrorWriter.WriteAsync(context, settings.Format, refusal.Status, refusal.Code, refusal.Message);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Nethical.Gateway.Diagnostics;
 using Nethical.Gateway.Hosting;
 using Nethical.Gateway.Http;
+using Nethical.Guard;
 using Nethical.Guard.Screening;
 using Nethical.Guard.ShadowAi;
 using Yarp.ReverseProxy.Model;
@@ -117,17 +118,9 @@ internal sealed partial class ShadowAiMiddleware
         {
             return;
         }
-        _audit.Record(route, context.Connection.RemoteIpAddress?.ToString(), Verdict(verdict.Action), verdict.Score,
+        _audit.Record(route, context.Connection.RemoteIpAddress?.ToString(), Verdicts.For(verdict.Action), verdict.Score,
             string.Join(',', verdict.Signals), body: default, elapsed: TimeSpan.Zero, kind: "shadow_ai", provider: verdict.Provider, target: host);
     }
-
-    /// <summary>The verdict name of a shadow-AI action, from the one table of verdict names.</summary>
-    internal static string Verdict(ShadowAiAction action) => action switch
-    {
-        ShadowAiAction.Block => ScreeningVerdicts.Blocked,
-        ShadowAiAction.Flag => ScreeningVerdicts.Flagged,
-        _ => ScreeningVerdicts.Allow,
-    };
 
     [LoggerMessage(EventId = 130, EventName = "ShadowAiBlocked", Level = LogLevel.Warning, Message = "Route {RouteId}: unsanctioned AI {Provider} at {Host} blocked (signals {Signals}).")]
     private static partial void LogBlocked(ILogger logger, string routeId, string provider, string host, string signals);

@@ -14,7 +14,6 @@ public static class PolicyEvaluator
         return policy.Mode == PolicyMode.Enforce ? PolicyAction.Block : PolicyAction.Flag;
     }
 
-    /// <summary>The tag value for <c>x-nethical-verdict</c>.</summary>
     /// <summary>
     /// Whether the policy refuses what it could not fully screen (a degraded tier 2, a body too large to read):
     /// enforcing and failing closed. A monitoring policy never refuses.
@@ -24,11 +23,4 @@ public static class PolicyEvaluator
         ArgumentNullException.ThrowIfNull(policy);
         return policy.Mode == PolicyMode.Enforce && policy.OnUnscreenable == FailureMode.Closed;
     }
-
-    public static string ToVerdict(this PolicyAction action) => action switch
-    {
-        PolicyAction.Allow => "allow",
-        PolicyAction.Flag => "flagged",
-        _ => "blocked",
-    };
 }

@@ -1,3 +1,4 @@
+using Nethical.Guard;
 using Nethical.Guard.Extraction;
 
 namespace Nethical.Guard.Screening;
@@ -22,8 +23,8 @@ public sealed class ScreeningDecision
     /// <summary>What the policy decided.</summary>
     public ScreeningOutcome Outcome { get; }
 
-    /// <summary>The verdict name (<see cref="ScreeningVerdicts"/>).</summary>
-    public string Verdict => ScreeningVerdicts.For(Outcome);
+    /// <summary>The verdict name (<see cref="Verdicts"/>).</summary>
+    public string Verdict => Verdicts.For(Outcome);
 
     /// <summary>The evidence: scores, reasons, each detector's verdict. Null when the request could not be screened.</summary>
     public ScreeningResult? Result { get; }

@@ -1,6 +1,6 @@
 namespace Nethical.Guard.Screening;
 
-/// <summary>What the policy decided about a screened request. <see cref="ScreeningVerdicts"/> names each one.</summary>
+/// <summary>What the policy decided about a screened request. <see cref="Verdicts"/> names each one.</summary>
 public enum ScreeningOutcome
 {
     /// <summary>Below the block threshold (or screening is off): forward.</summary>

@@ -1,12 +1,14 @@
 using Nethical.Guard.Policy;
+using Nethical.Guard.Screening;
+using Nethical.Guard.ShadowAi;
 
-namespace Nethical.Guard.Screening;
+namespace Nethical.Guard;
 
 /// <summary>
 /// The one table of verdict names: the <c>x-nethical-verdict</c> header, the guard API's <c>verdict</c>, the audit log,
-/// metric tags and traces all speak these.
+/// metric tags and traces all speak these, for prompt screening and shadow AI alike.
 /// </summary>
-public static class ScreeningVerdicts
+public static class Verdicts
 {
     public const string Allow = "allow";
     public const string Flagged = "flagged";
@@ -31,6 +33,15 @@ public static class ScreeningVerdicts
         PolicyAction.Allow => Allow,
         PolicyAction.Flag => Flagged,
         PolicyAction.Block => Blocked,
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    /// <summary>The verdict name of a shadow-AI action.</summary>
+    public static string For(ShadowAiAction action) => action switch
+    {
+        ShadowAiAction.Allow => Allow,
+        ShadowAiAction.Flag => Flagged,
+        ShadowAiAction.Block => Blocked,
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 }
