@@ -151,6 +151,9 @@ internal static class EvaluateCommand
     {
         var normalizer = new TextNormalizer();
         var tier1 = new RuleBasedPromptInjectionDetector();
+        // As the gateway does at start-up: the rules' first, unoptimised runs can pass tier 1's time budget on a busy
+        // machine, and a timeout scores a row as an attack, so the first rows' tier-1 scores would depend on the load.
+        RuleBasedPromptInjectionDetector.WarmUp();
         // The gate as the gateway runs it under the default policy (tier 2 for the uncertain band, its thresholds).
         var policy = new ScreeningPolicy();
         var thresholds = GateThresholds.For(policy, files.Manifest.Student?.PassBelow);

@@ -113,10 +113,9 @@ internal static class TrainingCli
         var sourceAware = new Option<string>("--source-aware")
         {
             Description = "Head candidates that read the text's source: both, true (only those) or false (none); alone: true",
-            DefaultValueFactory = _ => "both",
-            // "--source-aware" alone meant true before the typed options; it still does.
+            // "--source-aware" alone meant true before the typed options; it still does. Absent: both.
             Arity = ArgumentArity.ZeroOrOne,
-            CustomParser = result => result.Tokens.Count == 0 ? "true" : result.Tokens[0].Value,
+            DefaultValueFactory = result => result.Parent is OptionResult { Implicit: false } ? "true" : "both",
         };
         sourceAware.AcceptOnlyFromAmong(TrainCommand.SourceAwareChoices);
         var balance = new Option<string?>("--balance")
