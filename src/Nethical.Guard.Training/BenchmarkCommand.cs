@@ -34,7 +34,7 @@ internal static class BenchmarkCommand
         }
     }
 
-    public static async Task<int> RunAsync(TrainingContext context)
+    public static async Task<int> RunAsync(TrainingContext context, BenchmarkOptions settings)
     {
         var files = ModelFiles.Load(context.ModelsDirectory);
         var data = context.LoadData();
@@ -42,10 +42,10 @@ internal static class BenchmarkCommand
         // Real prompts of ordinary length: the held-back deepset and benign rows (1–128 word pieces each).
         var texts = data.HeldBack.Where(s => s.Name.StartsWith("deepset", StringComparison.Ordinal) || s.Name.StartsWith("mtbench", StringComparison.Ordinal) || s.Name.StartsWith("self-instruct", StringComparison.Ordinal))
             .SelectMany(s => s.Rows).Select(r => normalizer.Normalize(r.Text)).Where(t => t.Length is > 0 and < 700).Distinct().ToList();
-        var single = (int)context.GetDouble("single", 200);
-        var concurrent = (int)context.GetDouble("requests", 640);
+        var single = settings.Single;
+        var concurrent = settings.Requests;
         var tier1 = new DetectorVerdict("prompt_injection.tier1", 0.3, [], TimeSpan.Zero);
-        var threads = context.Get("threads") ?? "1";
+        var threads = context.Threads;
         Console.WriteLine($"{texts.Count} distinct prompts; ONNX Runtime intra-op threads: {threads}; {Environment.ProcessorCount} cores");
 
         var results = new Dictionary<string, List<string>>();
@@ -123,3 +123,8 @@ internal static class BenchmarkCommand
 
     private static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 }
+
+/// <summary><c>benchmark</c>'s own options.</summary>
+/// <param name="Single">Requests timed one at a time, per variant.</param>
+/// <param name="Requests">Requests sent with 64 in flight, per variant.</param>
+internal sealed record BenchmarkOptions(int Single, int Requests);

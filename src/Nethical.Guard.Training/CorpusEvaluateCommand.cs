@@ -13,10 +13,9 @@ namespace Nethical.Guard.Training;
 /// </summary>
 internal static class CorpusEvaluateCommand
 {
-    public static int Run(TrainingContext context)
+    public static int Run(TrainingContext context, string variant, string? output)
     {
         var files = ModelFiles.Load(context.ModelsDirectory);
-        var variant = context.Get("variant") ?? "int8";
         var corpus = CorpusGenerator.Generate(context.Seed);
         using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
         using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
@@ -43,7 +42,7 @@ internal static class CorpusEvaluateCommand
         }
 
         Console.WriteLine(report);
-        if (context.Get("out") is { } output)
+        if (output is not null)
         {
             File.WriteAllText(output, report.ToString());
         }

@@ -19,13 +19,13 @@ internal static class DistillCommand
 {
     private static double TwoPercentPoint(List<double> attacks) => attacks.Order().ElementAt((int)Math.Floor(0.02 * attacks.Count));
 
-    public static int Run(TrainingContext context)
+    public static int Run(TrainingContext context, DistillOptions options)
     {
         var data = context.LoadData();
         var files = ModelFiles.Load(context.ModelsDirectory);
-        var temperature = context.GetDouble("temperature", 2.0);
-        var alpha = context.GetDouble("alpha", 0.7);
-        var buckets = 1 << (int)context.GetDouble("bits", 18);
+        var temperature = options.Temperature;
+        var alpha = options.Alpha;
+        var buckets = 1 << options.Bits;
         var normalizer = new TextNormalizer();
 
         var heldBack = data.HeldBack.SelectMany(s => s.Rows).Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
@@ -37,12 +37,12 @@ internal static class DistillCommand
             .ToList();
         // The generated corpus's user-side texts in its fit and validation partitions (never its test partition). Tool
         // and document text is left out: the gate always sends it to the model, so the student never routes it.
-        if (context.Get("corpus") is not "false")
+        if (options.Corpus)
         {
             var seen = rows.Select(r => normalizer.Normalize(r.Text)).ToHashSet(StringComparer.Ordinal);
             rows.AddRange(CorpusGenerator.Generate(context.Seed)
                 .Where(e => e.SegmentSource == SegmentSource.User && CorpusPartition.Of(e.Text, context.Seed) != CorpusSplit.Test && seen.Add(normalizer.Normalize(e.Text)))
-                .Select(e => new Example(e.Id, e.Text, e.Label, TrainCommand.CorpusFile)));
+                .Select(e => new Example(e.Id, e.Text, e.Label, TrainingSplit.CorpusFile)));
         }
         Console.WriteLine($"distilling over {rows.Count} texts ({rows.Count(r => r.Label == 1)} attacks), T={temperature}, alpha={alpha}, {buckets} buckets");
 
@@ -50,11 +50,11 @@ internal static class DistillCommand
         using var store = context.CreateStore(model, files.Manifest.Encoder, "fp32");
         var texts = rows.Select(r => normalizer.Normalize(r.Text)).ToList();
         var embedded = store.Embed(texts, new Progress<string>(Console.WriteLine));
-        var teacher = embedded.Select(e => TrainCommand.MaxWindow(files.Head, e, store.Dimension)).ToArray();
+        var teacher = embedded.Select(e => HeadScoring.MaxWindow(files.Head, e, store.Dimension)).ToArray();
 
-        var isValidation = rows.Select(r => r.File == TrainCommand.CorpusFile
+        var isValidation = rows.Select(r => r.File == TrainingSplit.CorpusFile
             ? CorpusPartition.Of(r.Text, context.Seed) == CorpusSplit.Validation
-            : TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
+            : TrainingSplit.IsValidation(r.Id, context.Seed)).ToArray();
         var fitTexts = new List<string>();
         var fitTargets = new List<double>();
         for (var i = 0; i < rows.Count; i++)
@@ -88,7 +88,7 @@ internal static class DistillCommand
             (rows[i].Label == 1 ? attacks : benign).Add(s);
             if (rows[i].Label == 1)
             {
-                (rows[i].File == TrainCommand.CorpusFile ? generatedAttacks : sharedAttacks).Add(s);
+                (rows[i].File == TrainingSplit.CorpusFile ? generatedAttacks : sharedAttacks).Add(s);
             }
             (rows[i].Label == 1 ? teacherAttacks : teacherBenign).Add(teacher[i]);
             validation++;
@@ -134,3 +134,10 @@ internal static class DistillCommand
         return 0;
     }
 }
+
+/// <summary><c>distill</c>'s own options.</summary>
+/// <param name="Temperature">The teacher's logit is divided by this before the sigmoid.</param>
+/// <param name="Alpha">The soft target's share; the label has the rest.</param>
+/// <param name="Bits">The student hashes n-grams into 2^bits buckets.</param>
+/// <param name="Corpus">Add the generated corpus's user-side texts outside its test partition.</param>
+internal sealed record DistillOptions(double Temperature, double Alpha, int Bits, bool Corpus);

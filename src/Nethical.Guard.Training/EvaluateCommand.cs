@@ -21,17 +21,17 @@ internal static class EvaluateCommand
 {
     private static readonly string[] Tiers = ["tier 1", "tier 2", "student", "combined"];
 
-    public static int Run(TrainingContext context)
+    public static int Run(TrainingContext context, EvaluateOptions options)
     {
         var data = context.LoadData();
-        var variants = (context.Get("variant") ?? "both") switch
+        var variants = options.Variant switch
         {
             "both" => new[] { "fp32", "int8" },
             var v => [v],
         };
         // --before DIR: the same tables for an earlier model, in the same run, and a side-by-side summary.
         var models = new List<(string Label, string Directory)>();
-        if (context.Get("before") is { } before)
+        if (options.Before is { } before)
         {
             models.Add(("before", before));
             models.Add(("after", context.ModelsDirectory));
@@ -63,7 +63,7 @@ internal static class EvaluateCommand
             report.Append(Compare(summaries));
         }
         Console.WriteLine(report);
-        var output = context.Get("out");
+        var output = options.Out;
         if (output is not null)
         {
             File.WriteAllText(output, report.ToString());
@@ -110,7 +110,7 @@ internal static class EvaluateCommand
     {
         using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
         using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
-        var rows = corpus.Select(e => new Example(e.Id, e.Text, e.Label, TrainCommand.CorpusFile)).ToList();
+        var rows = corpus.Select(e => new Example(e.Id, e.Text, e.Label, TrainingSplit.CorpusFile)).ToList();
         var sources = corpus.Select(e => e.SegmentSource).ToList();
         var scored = Score(context, rows, files, model, store, sources);
         var benignAll = scored.Where(s => s.Label == 0).ToList();
@@ -151,7 +151,12 @@ internal static class EvaluateCommand
     {
         var normalizer = new TextNormalizer();
         var tier1 = new RuleBasedPromptInjectionDetector();
-        var thresholds = new GateThresholds(0.9, 0.15, files.Manifest.Student?.PassBelow);
+        // As the gateway does at start-up: the rules' first, unoptimised runs can pass tier 1's time budget on a busy
+        // machine, and a timeout scores a row as an attack, so the first rows' tier-1 scores would depend on the load.
+        RuleBasedPromptInjectionDetector.WarmUp();
+        // The gate as the gateway runs it under the default policy (tier 2 for the uncertain band, its thresholds).
+        var policy = new ScreeningPolicy();
+        var thresholds = GateThresholds.For(policy, files.Manifest.Student?.PassBelow);
         var dimension = store.Dimension;
 
         var normalized = new List<List<NormalizedSegment>>(rows.Count);
@@ -172,22 +177,27 @@ internal static class EvaluateCommand
             var segments = normalized[r];
             var t1 = tier1.Evaluate(segments).Score;
             double t2 = 0, student = 0;
-            double? routed = null;
-            var decided = TierGate.Tier1Decides(Tier2Mode.Uncertain, t1, thresholds);
-            foreach (var segment in segments)
+            var calibrated = new double[segments.Count];
+            for (var i = 0; i < segments.Count; i++)
             {
-                var probability = TrainCommand.MaxWindow(files.Head, embedded[k++], dimension, Tier2Text.IsIndirect(segment.Segment.Source));
-                var calibrated = ModelManifest.Calibrate(probability, files.Manifest.Threshold);
-                t2 = Math.Max(t2, calibrated);
-                // Exactly as served: chunked student score, none for text longer than the student reads.
-                float? s = segment.Text.Length <= HashedNgramStudent.MaxChars ? files.Student?.MaxChunkProbability(segment.Text) : null;
-                if (s is { } sv)
+                var segment = segments[i];
+                var probability = HeadScoring.MaxWindow(files.Head, embedded[k++], dimension, Tier2Text.IsIndirect(segment.Segment.Source));
+                calibrated[i] = ModelManifest.Calibrate(probability, files.Manifest.Threshold);
+                t2 = Math.Max(t2, calibrated[i]);
+                // The report's student column: the chunked score as served, for every segment (none for text longer
+                // than the student reads), whether or not the gate would ask for it.
+                if (segment.Text.Length <= HashedNgramStudent.MaxChars && files.Student?.MaxChunkProbability(segment.Text) is { } s)
                 {
-                    student = Math.Max(student, ModelManifest.Calibrate(sv, files.Manifest.Student!.Threshold));
+                    student = Math.Max(student, ModelManifest.Calibrate(s, files.Manifest.Student!.Threshold));
                 }
-                if (!decided && TierGate.NeedsTier2(Tier2Mode.Uncertain, t1, segment.Segment.Source, s, thresholds, segment.Text))
+            }
+            // Which segments count as read by tier 2: exactly the served routing.
+            double? routed = null;
+            if (TierGate.Route(segments, t1, policy.Tier2, thresholds, files.Student) is { } indexes)
+            {
+                foreach (var i in indexes)
                 {
-                    routed = Math.Max(routed ?? 0, calibrated);
+                    routed = Math.Max(routed ?? 0, calibrated[i]);
                 }
             }
             results.Add(new Scored(rows[r].Label, t1, t2, student, TierGate.Combine(t1, routed), routed is not null));
@@ -270,3 +280,9 @@ internal static class EvaluateCommand
 
     private static string F(double value) => double.IsNaN(value) ? "–" : value.ToString("F4", CultureInfo.InvariantCulture);
 }
+
+/// <summary><c>evaluate</c>'s own options.</summary>
+/// <param name="Variant">fp32, int8 or both: the encoder variants measured.</param>
+/// <param name="Before">An earlier model's folder, measured in the same run and compared.</param>
+/// <param name="Out">A file the report is also written to.</param>
+internal sealed record EvaluateOptions(string Variant, string? Before, string? Out);

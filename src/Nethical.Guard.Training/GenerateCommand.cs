@@ -13,10 +13,10 @@ internal static class GenerateCommand
     // Readable in every script: the corpus is for people to inspect as much as for training.
     private static readonly JsonSerializerOptions s_json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static int Run(TrainingContext context)
+    public static int Run(TrainingContext context, string? output)
     {
         var examples = CorpusGenerator.Generate(context.Seed);
-        var output = context.Get("out") ?? Path.Combine(context.ArtifactsDirectory, "corpus", "corpus.jsonl");
+        output ??= Path.Combine(context.ArtifactsDirectory, "corpus", "corpus.jsonl");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         using (var writer = new StreamWriter(output))
         {

@@ -19,10 +19,10 @@ namespace Nethical.Guard.Training;
 /// </summary>
 internal static class LofoCommand
 {
-    public static int Run(TrainingContext context)
+    public static int Run(TrainingContext context, LofoOptions settings)
     {
         var data = context.LoadData();
-        var encoder = context.Encoder;
+        var encoder = settings.Encoder;
         var normalizer = new TextNormalizer();
         using var model = context.CreateClassifier(encoder, "fp32");
         using var store = context.CreateStore(model, encoder, "fp32");
@@ -35,19 +35,19 @@ internal static class LofoCommand
         IReadOnlyList<float[]> sharedEmbedded = store.Embed(shared.Select(r => normalizer.Normalize(r.Text)).ToList(), new Progress<string>(Console.WriteLine));
         IReadOnlyList<float[]> corpusEmbedded = store.Embed(corpus.Select(e => normalizer.Normalize(e.Text)).ToList(), new Progress<string>(Console.WriteLine));
 
-        var sharedValidation = shared.Select(r => TrainCommand.IsValidation(r.Id, context.Seed)).ToArray();
+        var sharedValidation = shared.Select(r => TrainingSplit.IsValidation(r.Id, context.Seed)).ToArray();
         var corpusSplit = corpus.Select(e => CorpusPartition.Of(e.Text, context.Seed)).ToArray();
-        var options = new LofoOptions(
-            Head: context.Get("head") ?? "mlp",
-            Hidden: (int)context.GetDouble("hidden", 64),
-            Epochs: (int)context.GetDouble("epochs", 60),
-            ThresholdOnSharedOnly: context.Get("threshold-on") is not "all",
-            Fpr: context.GetDouble("fpr", 0.01),
-            CorpusWeight: context.GetDouble("corpus-weight", TrainCommand.DefaultCorpusWeight),
+        var options = new HeadRecipe(
+            Head: settings.Head,
+            Hidden: settings.Hidden,
+            Epochs: settings.Epochs,
+            ThresholdOnSharedOnly: settings.ThresholdOn is not "all",
+            Fpr: settings.Fpr,
+            CorpusWeight: settings.CorpusWeight,
             Seed: context.Seed);
-        var measureKept = context.Get("kept") is not "false";
-        var sourceAware = context.Get("source-aware") is "true";
-        var only = context.Get("families")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var measureKept = settings.Kept;
+        var sourceAware = settings.SourceAware;
+        var only = settings.Families?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         if (sourceAware)
         {
             // Source-aware features: [e, s·e, s] with s = 1 for tool and document text, 0 for user text. For a linear head
@@ -93,7 +93,7 @@ internal static class LofoCommand
         }
 
         Console.WriteLine(report);
-        if (context.Get("out") is { } output)
+        if (settings.Out is { } output)
         {
             File.WriteAllText(output, report.ToString());
         }
@@ -112,7 +112,7 @@ internal static class LofoCommand
         return result;
     }
 
-    private sealed record LofoOptions(string Head, int Hidden, int Epochs, bool ThresholdOnSharedOnly, double Fpr, double CorpusWeight, int Seed);
+    private sealed record HeadRecipe(string Head, int Hidden, int Epochs, bool ThresholdOnSharedOnly, double Fpr, double CorpusWeight, int Seed);
 
     /// <summary>
     /// Trains one head as <c>train</c> does (every window of a benign text, the head window of an attack) on the shared
@@ -122,7 +122,7 @@ internal static class LofoCommand
     private static (double Recall, double SharedBenignFpr) TrainAndMeasure(
         List<Example> shared, IReadOnlyList<float[]> sharedEmbedded, bool[] sharedValidation,
         List<CorpusExample> corpus, IReadOnlyList<float[]> corpusEmbedded, CorpusSplit[] corpusSplit,
-        Func<CorpusExample, bool> trainOn, Func<CorpusExample, bool> testOn, int dimension, LofoOptions options, bool testPartitionOnly = false)
+        Func<CorpusExample, bool> trainOn, Func<CorpusExample, bool> testOn, int dimension, HeadRecipe options, bool testPartitionOnly = false)
     {
         var groups = new List<string>();
         void AddWindows(List<float[]> x, List<int> y, float[] windows, int label, string group)
@@ -152,11 +152,11 @@ internal static class LofoCommand
         {
             if (corpusSplit[i] == CorpusSplit.Fit && trainOn(corpus[i]))
             {
-                AddWindows(x, y, corpusEmbedded[i], corpus[i].Label, TrainCommand.CorpusFile);
+                AddWindows(x, y, corpusEmbedded[i], corpus[i].Label, TrainingSplit.CorpusFile);
             }
         }
         // Weighted as train weighs them: shared and generated balanced per class, the generated side scaled.
-        var weights = TrainCommand.SourceWeights(groups, y, options.CorpusWeight);
+        var weights = SourceWeighting.SourceWeights(groups, y, options.CorpusWeight);
         var head = options.Head == "logistic"
             ? HeadTrainer.TrainLogistic(x, y, options.Seed, epochs: 2 * options.Epochs, weights: weights)
             : HeadTrainer.TrainMlp(x, y, options.Hidden, options.Seed, epochs: options.Epochs, weights: weights);
@@ -168,7 +168,7 @@ internal static class LofoCommand
         {
             if (sharedValidation[i] && shared[i].Label == 0)
             {
-                var score = TrainCommand.MaxWindow(head, sharedEmbedded[i], dimension);
+                var score = HeadScoring.MaxWindow(head, sharedEmbedded[i], dimension);
                 benign.Add(score);
                 sharedBenign.Add(score);
             }
@@ -177,7 +177,7 @@ internal static class LofoCommand
         {
             if (corpusSplit[i] == CorpusSplit.Validation && corpus[i].Label == 0 && trainOn(corpus[i]))
             {
-                benign.Add(TrainCommand.MaxWindow(head, corpusEmbedded[i], dimension));
+                benign.Add(HeadScoring.MaxWindow(head, corpusEmbedded[i], dimension));
             }
         }
         var threshold = Metrics.ThresholdAtFpr(options.ThresholdOnSharedOnly ? sharedBenign : benign, options.Fpr);
@@ -189,7 +189,7 @@ internal static class LofoCommand
             if (testOn(corpus[i]) && (!testPartitionOnly || corpusSplit[i] == CorpusSplit.Test))
             {
                 total++;
-                if (TrainCommand.MaxWindow(head, corpusEmbedded[i], dimension) > threshold)
+                if (HeadScoring.MaxWindow(head, corpusEmbedded[i], dimension) > threshold)
                 {
                     caught++;
                 }
@@ -199,3 +199,17 @@ internal static class LofoCommand
         return (total == 0 ? double.NaN : (double)caught / total, sharedFpr);
     }
 }
+
+/// <summary><c>lofo</c>'s own options.</summary>
+/// <param name="Encoder">The sentence encoder package: MiniLM or ArcticXs.</param>
+/// <param name="Head">mlp or logistic.</param>
+/// <param name="Hidden">The MLP head's hidden units.</param>
+/// <param name="Epochs">Training epochs (twice as many for a logistic head).</param>
+/// <param name="ThresholdOn">shared or all: the validation benign rows that set the threshold.</param>
+/// <param name="Fpr">The threshold's false-positive rate.</param>
+/// <param name="CorpusWeight">The generated side's weight per class relative to the shared side's.</param>
+/// <param name="Kept">Also measure each value kept in training.</param>
+/// <param name="SourceAware">Heads that read the text's source.</param>
+/// <param name="Families">Comma-separated generator families to measure; null: all.</param>
+/// <param name="Out">A file the report is also written to.</param>
+internal sealed record LofoOptions(string Encoder, string Head, int Hidden, int Epochs, string ThresholdOn, double Fpr, double CorpusWeight, bool Kept, bool SourceAware, string? Families, string? Out);

@@ -38,9 +38,9 @@ internal static class OddnessCommand
         Control,
     }
 
-    public static int Run(TrainingContext context)
+    public static int Run(TrainingContext context, OddnessOptions options)
     {
-        if (context.Get("explain") is { } explain)
+        if (options.Explain is { } explain)
         {
             Console.WriteLine(SuffixOddness.Score(explain));
             foreach (var line in SuffixOddness.Explain(explain))
@@ -66,7 +66,7 @@ internal static class OddnessCommand
             ("hand-written hard negatives", Role.Benign, [.. s_hardNegatives]),
         };
 
-        var directory = LabelledData.FindDataDirectory(context.Get("data"));
+        var directory = LabelledData.FindDataDirectory(context.DataDirectory);
         if (directory is not null)
         {
             var data = LabelledData.Load(directory);
@@ -93,7 +93,7 @@ internal static class OddnessCommand
         }
 
         var scored = sets.Select(s => (s.Name, s.Role, s.Texts, Scores: s.Texts.Select(t => SuffixOddness.Score(t).Score).ToArray())).ToList();
-        var maxFpr = context.GetDouble("fpr", 0.01);
+        var maxFpr = options.Fpr;
         var benign = scored.Where(s => s.Role is Role.Benign or Role.Control).ToList();
         var chosen = LowestThreshold(benign.Select(s => s.Scores).ToList(), maxFpr);
 
@@ -127,7 +127,7 @@ internal static class OddnessCommand
 
         MeasureCost(scored.SelectMany(s => s.Texts).ToList());
 
-        if (int.TryParse(context.Get("worst"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var worst) && worst > 0)
+        if (options.Worst is var worst and > 0)
         {
             foreach (var (name, role, texts, scores) in scored)
             {
@@ -381,3 +381,9 @@ internal static class OddnessCommand
         return list;
     }
 }
+
+/// <summary><c>oddness</c>'s own options.</summary>
+/// <param name="Explain">A text whose tokens are classed and printed instead of the measurement.</param>
+/// <param name="Fpr">The false-positive bound the lowest threshold is chosen for.</param>
+/// <param name="Worst">Print this many highest-scoring negatives and lowest-scoring positives per set (0: none).</param>
+internal sealed record OddnessOptions(string? Explain, double Fpr, int Worst);

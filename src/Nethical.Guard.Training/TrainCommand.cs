@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Nethical.Guard.Normalization;
 using Nethical.Guard.Offline;
 using Nethical.Guard.Screening;
@@ -17,19 +16,28 @@ namespace Nethical.Guard.Training;
 /// </summary>
 internal static class TrainCommand
 {
-    public static int Run(TrainingContext context)
+    /// <summary>The sources <c>--source-aware</c> accepts: both head kinds, source-aware only, or plain only.</summary>
+    public static readonly string[] SourceAwareChoices = ["both", "true", "false"];
+
+    /// <summary>How <c>--balance</c> weighs the fitting rows.</summary>
+    public static readonly string[] BalanceChoices = ["sources", "files", "none"];
+
+    /// <summary>Which validation benign rows set the operating threshold (<c>--threshold-on</c>).</summary>
+    public static readonly string[] ThresholdChoices = ["shared", "all", "files"];
+
+    public static int Run(TrainingContext context, TrainOptions options)
     {
         var data = context.LoadData();
-        var encoder = context.Encoder;
+        var encoder = options.Encoder;
         var normalizer = new TextNormalizer();
         using var model = context.CreateClassifier(encoder, "fp32");
         using var store = context.CreateStore(model, encoder, "fp32");
 
         // The shared training side (user text) plus the generated corpus's fit and validation partitions (its test
         // partition is never seen here). --corpus false trains on the shared data alone, as before the corpus existed.
-        var useCorpus = context.Get("corpus") is not "false";
+        var useCorpus = options.Corpus;
         var rows = data.Training.SelectMany(s => s.Rows).DistinctBy(r => normalizer.Normalize(r.Text))
-            .Select(r => new TrainingRow(r.Id, r.Text, r.Label, r.File, Indirect: false, IsValidation(r.Id, context.Seed)))
+            .Select(r => new TrainingRow(r.Id, r.Text, r.Label, r.File, Indirect: false, TrainingSplit.IsValidation(r.Id, context.Seed)))
             .ToList();
         var corpusRows = 0;
         if (useCorpus)
@@ -41,7 +49,7 @@ internal static class TrainCommand
                 var split = CorpusPartition.Of(example.Text, context.Seed);
                 if (split != CorpusSplit.Test && seen.Add(normalizer.Normalize(example.Text)))
                 {
-                    rows.Add(new TrainingRow(example.Id, example.Text, example.Label, CorpusFile, Tier2Text.IsIndirect(example.SegmentSource), split == CorpusSplit.Validation));
+                    rows.Add(new TrainingRow(example.Id, example.Text, example.Label, TrainingSplit.CorpusFile, Tier2Text.IsIndirect(example.SegmentSource), split == CorpusSplit.Validation));
                     corpusRows++;
                 }
             }
@@ -53,7 +61,7 @@ internal static class TrainCommand
         Console.WriteLine($"texts longer than one window: {embedded.Count(e => e.Length > dimension)} ({rows.Where((_, i) => embedded[i].Length > dimension).Count(r => r.Label == 1)} attacks)");
 
         // Candidates: logistic and MLP, each reading the embedding alone or the embedding and the text's source.
-        var sourceChoices = (context.Get("source-aware") ?? "both") switch
+        var sourceChoices = options.SourceAware switch
         {
             "true" => new[] { true },
             "false" => [false],
@@ -61,10 +69,10 @@ internal static class TrainCommand
         };
         // Defaults (measured; see the issue-5 note): the generated side weighs a quarter of the shared side per class,
         // and the operating point is the shared validation benign rows' 1% point.
-        var balance = context.Get("balance") ?? (useCorpus ? "sources" : "none");
-        var thresholdOn = context.Get("threshold-on") ?? "shared";
-        var hidden = (int)context.GetDouble("hidden", 64);
-        var targetFpr = context.GetDouble("fpr", 0.01);
+        var balance = options.Balance ?? (useCorpus ? "sources" : "none");
+        var thresholdOn = options.ThresholdOn;
+        var hidden = options.Hidden;
+        var targetFpr = options.Fpr;
         var candidates = new List<(string Name, ClassifierHead Head)>();
         foreach (var sourceAware in sourceChoices)
         {
@@ -82,7 +90,7 @@ internal static class TrainCommand
                 IReadOnlyList<float>? weights = balance switch
                 {
                     "files" => HeadTrainer.BalancedWeights(fitGroups, fitY),
-                    "sources" => SourceWeights(fitGroups, fitY, context.GetDouble("corpus-weight", DefaultCorpusWeight)),
+                    "sources" => SourceWeighting.SourceWeights(fitGroups, fitY, options.CorpusWeight),
                     _ => null,
                 };
                 Console.WriteLine($"round {round + 1}: fit windows {fitX.Count}, validation texts {rows.Count(r => r.Validation)}, balance: {balance}, source-aware: {sourceAware}");
@@ -108,9 +116,9 @@ internal static class TrainCommand
             {
                 if (rows[i].Validation)
                 {
-                    var score = MaxWindow(head, embedded[i], dimension, rows[i].Indirect);
+                    var score = HeadScoring.MaxWindow(head, embedded[i], dimension, rows[i].Indirect);
                     (rows[i].Label == 1 ? positives : negatives).Add(score);
-                    if (rows[i].File != CorpusFile)
+                    if (rows[i].File != TrainingSplit.CorpusFile)
                     {
                         (rows[i].Label == 1 ? sharedPositives : sharedNegatives).Add(score);
                         if (rows[i].Label == 0)
@@ -168,7 +176,7 @@ internal static class TrainCommand
             MaxWindows = model.Windows.MaxWindows,
             Student = null,
             Seed = context.Seed,
-            Data = [.. data.Training.Select(s => new DataFileManifest(s.File, s.Name, s.Rows.Count)), .. useCorpus ? new[] { new DataFileManifest(CorpusFile, $"generated corpus, seed {context.Seed}, fit and validation partitions", corpusRows) } : []],
+            Data = [.. data.Training.Select(s => new DataFileManifest(s.File, s.Name, s.Rows.Count)), .. useCorpus ? new[] { new DataFileManifest(TrainingSplit.CorpusFile, $"generated corpus, seed {context.Seed}, fit and validation partitions", corpusRows) } : []],
             Metrics = new Dictionary<string, double>
             {
                 ["validation.rocAuc"] = Math.Round(chosen.Auc, 4),
@@ -185,13 +193,10 @@ internal static class TrainCommand
         return 0;
     }
 
-    /// <summary>How the generated corpus is named in manifests and reports (it is generated, never a file on disk).</summary>
-    public const string CorpusFile = "generated:corpus";
-
     private sealed record TrainingRow(string Id, string Text, int Label, string File, bool Indirect, bool Validation);
 
     /// <summary>A source-aware head's features for one window: <c>[e, s·e, s]</c>.</summary>
-    public static float[] WithSource(ReadOnlySpan<float> embedding, bool indirect)
+    private static float[] WithSource(ReadOnlySpan<float> embedding, bool indirect)
     {
         var features = new float[(2 * embedding.Length) + 1];
         ClassifierHead.SourceFeatures(embedding, indirect, features);
@@ -242,38 +247,17 @@ internal static class TrainCommand
         return (x, y, groups);
     }
 
-    /// <summary>The generated corpus's weight per class relative to the shared data's (measured: 1 and 0.5 cost the shared held-back split 5–7 points).</summary>
-    public const double DefaultCorpusWeight = 0.25;
-
-    /// <summary>Shared and generated rows balanced per class, the generated side then scaled by <paramref name="corpusWeight"/>.</summary>
-    public static float[] SourceWeights(IReadOnlyList<string> groups, IReadOnlyList<int> y, double corpusWeight)
-    {
-        var weights = HeadTrainer.BalancedWeights([.. groups.Select(g => g == CorpusFile ? "generated" : "shared")], y);
-        for (var i = 0; i < weights.Length; i++)
-        {
-            if (groups[i] == CorpusFile)
-            {
-                weights[i] *= (float)corpusWeight;
-            }
-        }
-        return weights;
-    }
-
     private static ClassifierHead WithFlag(ClassifierHead head, bool sourceAware)
         => sourceAware ? new ClassifierHead(head.Layers, sourceAware: true) : head;
-
-    /// <summary>A fifth of the training rows, by a seeded hash of the id, validate instead of fit.</summary>
-    public static bool IsValidation(string id, int seed)
-        => SHA256.HashData(Encoding.UTF8.GetBytes(seed.ToString(CultureInfo.InvariantCulture) + ":" + id))[1] % 5 == 0;
-
-    /// <summary>A text's score as served: the highest of its windows' probabilities, given its source.</summary>
-    public static double MaxWindow(ClassifierHead head, float[] windows, int dimension, bool indirect = false)
-    {
-        var best = 0.0;
-        for (var offset = 0; offset < windows.Length; offset += dimension)
-        {
-            best = Math.Max(best, head.Probability(windows.AsSpan(offset, dimension), indirect));
-        }
-        return best;
-    }
 }
+
+/// <summary><c>train</c>'s own options (the common ones are in <see cref="TrainingContext"/>).</summary>
+/// <param name="Encoder">The sentence encoder package: MiniLM or ArcticXs.</param>
+/// <param name="Corpus">Train with the generated corpus's fit and validation partitions (false: the shared data alone).</param>
+/// <param name="SourceAware">both, true or false: which head candidates read the text's source.</param>
+/// <param name="Balance">sources, files or none; null: sources with the corpus, none without.</param>
+/// <param name="ThresholdOn">shared, all or files: the validation benign rows that set the operating point.</param>
+/// <param name="Hidden">The MLP head's hidden units.</param>
+/// <param name="Fpr">The operating point's false-positive rate.</param>
+/// <param name="CorpusWeight">The generated side's weight per class relative to the shared side's.</param>
+internal sealed record TrainOptions(string Encoder, bool Corpus, string SourceAware, string? Balance, string ThresholdOn, int Hidden, double Fpr, double CorpusWeight);

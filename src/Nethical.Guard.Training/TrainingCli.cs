@@ -1,0 +1,405 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using Nethical.Guard.Tier2;
+
+namespace Nethical.Guard.Training;
+
+/// <summary>
+/// The tool's command line: one command per job, each with its typed options and their defaults. An unknown command or
+/// option is a parse error (message, help, non-zero exit code), never silently ignored.
+/// </summary>
+internal static class TrainingCli
+{
+    private static readonly string[] s_variants = ["fp32", "int8"];
+
+    /// <summary>The root command with every subcommand; <c>Build().Parse(args).Invoke()</c> runs the tool.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Nethical.Guard.Training — tier-2 model tools (reads ../shared/data, writes models/)")
+        {
+            Train(),
+            Distill(),
+            Evaluate(),
+            Quantize(),
+            Benchmark(),
+            Generate(),
+            EvaluateCorpus(),
+            Lofo(),
+            Oddness(),
+        };
+        // No command, or the word "help": the tool's help, as before System.CommandLine.
+        root.SetAction(ShowHelp);
+        var help = new Command("help", "Show the commands.") { Hidden = true };
+        help.SetAction(ShowHelp);
+        root.Add(help);
+        return root;
+    }
+
+    private static int ShowHelp(ParseResult parseResult)
+    {
+        var root = parseResult.RootCommandResult.Command;
+        return root.Parse(["--help"]).Invoke(parseResult.InvocationConfiguration);
+    }
+
+    /// <summary>The options every command reads into a <see cref="TrainingContext"/>.</summary>
+    private sealed class CommonOptions
+    {
+        public Option<string?> Data { get; } = new("--data")
+        {
+            Description = "The shared data folder (deepset, jackhhao, benign-*); default: searched for (../shared/data and up)",
+            HelpName = "DIR",
+        };
+
+        public Option<string> Models { get; } = new("--models")
+        {
+            Description = "The models folder read and written",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => Path.Combine(TrainingContext.FindRoot(), "models"),
+        };
+
+        public Option<string> Artifacts { get; } = new("--artifacts")
+        {
+            Description = "Embedding caches, built encoders and the generated corpus (git-ignored)",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => Path.Combine(TrainingContext.FindRoot(), "artifacts"),
+        };
+
+        public Option<int> Seed { get; } = new("--seed")
+        {
+            Description = "Seed of the corpus, the validation split and training",
+            DefaultValueFactory = _ => 42,
+        };
+
+        public Option<int> Threads { get; }
+
+        public CommonOptions(int defaultThreads)
+        {
+            Threads = new Option<int>("--threads")
+            {
+                Description = "ONNX Runtime intra-op threads",
+                HelpName = "N",
+                DefaultValueFactory = _ => defaultThreads,
+            };
+        }
+
+        public void AddTo(Command command)
+        {
+            command.Add(Data);
+            command.Add(Models);
+            command.Add(Artifacts);
+            command.Add(Threads);
+            command.Add(Seed);
+        }
+
+        public TrainingContext Read(ParseResult parseResult)
+            => new(
+                parseResult.GetValue(Data),
+                parseResult.GetRequiredValue(Models),
+                parseResult.GetRequiredValue(Artifacts),
+                parseResult.GetValue(Seed),
+                parseResult.GetValue(Threads));
+    }
+
+    private static Command Train()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var encoder = EncoderOption();
+        var corpus = new Option<bool>("--corpus")
+        {
+            Description = "Train with the generated corpus's fit and validation partitions (false: the shared data alone)",
+            DefaultValueFactory = _ => true,
+        };
+        var sourceAware = new Option<string>("--source-aware")
+        {
+            Description = "Head candidates that read the text's source: both, true (only those) or false (none); alone: true",
+            // "--source-aware" alone meant true before the typed options; it still does. Absent: both.
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = result => result.Parent is OptionResult { Implicit: false } ? "true" : "both",
+        };
+        sourceAware.AcceptOnlyFromAmong(TrainCommand.SourceAwareChoices);
+        var balance = new Option<string?>("--balance")
+        {
+            Description = "Fitting weights: sources (shared and generated balanced, the generated side scaled by --corpus-weight), files (per file and class) or none; default: sources with the corpus, none without",
+        };
+        balance.AcceptOnlyFromAmong(TrainCommand.BalanceChoices);
+        var thresholdOn = new Option<string>("--threshold-on")
+        {
+            Description = "Validation benign rows that set the operating point: shared, all (shared + generated) or files (the highest per-file point)",
+            DefaultValueFactory = _ => "shared",
+        };
+        thresholdOn.AcceptOnlyFromAmong(TrainCommand.ThresholdChoices);
+        var hidden = HiddenOption();
+        var fpr = FprOption("The operating point's false-positive rate on the validation benign rows");
+        var corpusWeight = CorpusWeightOption();
+
+        var command = new Command("train", "Shared data + generated corpus -> embeddings -> logistic and MLP heads -> the best one -> models/manifest.json")
+        {
+            encoder, corpus, sourceAware, balance, thresholdOn, hidden, fpr, corpusWeight,
+        };
+        common.AddTo(command);
+        command.SetAction(parseResult => TrainCommand.Run(common.Read(parseResult), new TrainOptions(
+            parseResult.GetRequiredValue(encoder),
+            parseResult.GetValue(corpus),
+            parseResult.GetRequiredValue(sourceAware),
+            parseResult.GetValue(balance),
+            parseResult.GetRequiredValue(thresholdOn),
+            parseResult.GetValue(hidden),
+            parseResult.GetValue(fpr),
+            parseResult.GetValue(corpusWeight))));
+        return command;
+    }
+
+    private static Command Distill()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Distillation temperature: the teacher's logit is divided by it",
+            DefaultValueFactory = _ => 2.0,
+        };
+        var alpha = new Option<double>("--alpha")
+        {
+            Description = "The soft target's share of the student's target (the label has the rest)",
+            DefaultValueFactory = _ => 0.7,
+        };
+        var bits = new Option<int>("--bits")
+        {
+            Description = "The student hashes n-grams into 2^bits buckets",
+            DefaultValueFactory = _ => 18,
+        };
+        bits.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 30)
+            {
+                result.AddError("--bits must be between 1 and 30.");
+            }
+        });
+        var corpus = new Option<bool>("--corpus")
+        {
+            Description = "Add the generated corpus's user-side texts outside its test partition",
+            DefaultValueFactory = _ => true,
+        };
+
+        var command = new Command("distill", "The head's scores -> hashed n-gram student (models/tier2-student.bin, manifest updated)")
+        {
+            temperature, alpha, bits, corpus,
+        };
+        common.AddTo(command);
+        command.SetAction(parseResult => DistillCommand.Run(common.Read(parseResult), new DistillOptions(
+            parseResult.GetValue(temperature),
+            parseResult.GetValue(alpha),
+            parseResult.GetValue(bits),
+            parseResult.GetValue(corpus))));
+        return command;
+    }
+
+    private static Command Evaluate()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var variant = new Option<string>("--variant")
+        {
+            Description = "Encoder variants measured: fp32, int8 or both",
+            DefaultValueFactory = _ => "both",
+        };
+        variant.AcceptOnlyFromAmong([.. s_variants, "both"]);
+        var before = new Option<string?>("--before")
+        {
+            Description = "An earlier models folder: its tables beside this one's, and a before → after summary",
+            HelpName = "DIR",
+        };
+        var output = OutOption("A file the report is also written to");
+
+        var command = new Command("evaluate", "Tier 1, tier 2, the student and the gate, per held-back file and per corpus family")
+        {
+            variant, before, output,
+        };
+        common.AddTo(command);
+        command.SetAction(parseResult => EvaluateCommand.Run(common.Read(parseResult), new EvaluateOptions(
+            parseResult.GetRequiredValue(variant),
+            parseResult.GetValue(before),
+            parseResult.GetValue(output))));
+        return command;
+    }
+
+    private static Command Quantize()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var repeats = new Option<int>("--repeats")
+        {
+            Description = "Timed runs per latency measurement at batch 1 (a quarter as many, at least 5, at batch 32)",
+            DefaultValueFactory = _ => 30,
+        };
+        var command = new Command("quantize", "INT8 encoder: size, latency, accuracy vs fp32") { repeats };
+        common.AddTo(command);
+        command.SetAction(parseResult => QuantizeCommand.Run(common.Read(parseResult), new QuantizeOptions(parseResult.GetValue(repeats))));
+        return command;
+    }
+
+    private static Command Benchmark()
+    {
+        // One intra-op thread, as the gateway serves tier 2 (Tier2Options.IntraOpThreads).
+        var common = new CommonOptions(defaultThreads: 1);
+        var single = new Option<int>("--single")
+        {
+            Description = "Requests timed one at a time, per variant",
+            DefaultValueFactory = _ => 200,
+        };
+        var requests = new Option<int>("--requests")
+        {
+            Description = "Requests sent with 64 in flight, per variant",
+            DefaultValueFactory = _ => 640,
+        };
+        var command = new Command("benchmark", "Tier 2 served: p50/p99, prompts/s, fp32 vs INT8") { single, requests };
+        common.AddTo(command);
+        command.SetAction((parseResult, _) => BenchmarkCommand.RunAsync(common.Read(parseResult), new BenchmarkOptions(
+            parseResult.GetValue(single),
+            parseResult.GetValue(requests))));
+        return command;
+    }
+
+    private static Command Generate()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var output = OutOption("The JSON-lines file written; default: corpus/corpus.jsonl under --artifacts");
+        var command = new Command("generate", "The attack and hard-negative corpus (not committed)") { output };
+        common.AddTo(command);
+        command.SetAction(parseResult => GenerateCommand.Run(common.Read(parseResult), parseResult.GetValue(output)));
+        return command;
+    }
+
+    private static Command EvaluateCorpus()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var variant = new Option<string>("--variant")
+        {
+            Description = "Encoder variant: fp32 or int8",
+            DefaultValueFactory = _ => "int8",
+        };
+        variant.AcceptOnlyFromAmong(s_variants);
+        var output = OutOption("A file the report is also written to");
+        var command = new Command("evaluate-corpus", "The shipped tiers on the generated corpus, per generator family") { variant, output };
+        common.AddTo(command);
+        command.SetAction(parseResult => CorpusEvaluateCommand.Run(common.Read(parseResult), parseResult.GetRequiredValue(variant), parseResult.GetValue(output)));
+        return command;
+    }
+
+    private static Command Lofo()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var encoder = EncoderOption();
+        var head = new Option<string>("--head")
+        {
+            Description = "The head trained: mlp or logistic",
+            DefaultValueFactory = _ => "mlp",
+        };
+        head.AcceptOnlyFromAmong("mlp", "logistic");
+        var hidden = HiddenOption();
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Training epochs (twice as many for a logistic head)",
+            DefaultValueFactory = _ => 60,
+        };
+        var thresholdOn = new Option<string>("--threshold-on")
+        {
+            Description = "Validation benign rows that set the threshold: shared, or all (shared + generated)",
+            DefaultValueFactory = _ => "shared",
+        };
+        thresholdOn.AcceptOnlyFromAmong("shared", "all");
+        var fpr = FprOption("The threshold's false-positive rate on the validation benign rows");
+        var corpusWeight = CorpusWeightOption();
+        var kept = new Option<bool>("--kept")
+        {
+            Description = "Also measure each value kept in training (its test partition)",
+            DefaultValueFactory = _ => true,
+        };
+        var sourceAware = new Option<bool>("--source-aware")
+        {
+            Description = "Heads that read the text's source (tool and document text apart from user text)",
+        };
+        var families = new Option<string?>("--families")
+        {
+            Description = "Comma-separated generator families to measure (intent, framing, carrier, language, obfuscation); default: all",
+            HelpName = "LIST",
+        };
+        var output = OutOption("A file the report is also written to");
+
+        var command = new Command("lofo", "Leave-one-family-out recall of a head trained with the corpus")
+        {
+            encoder, head, hidden, epochs, thresholdOn, fpr, corpusWeight, kept, sourceAware, families, output,
+        };
+        common.AddTo(command);
+        command.SetAction(parseResult => LofoCommand.Run(common.Read(parseResult), new LofoOptions(
+            parseResult.GetRequiredValue(encoder),
+            parseResult.GetRequiredValue(head),
+            parseResult.GetValue(hidden),
+            parseResult.GetValue(epochs),
+            parseResult.GetRequiredValue(thresholdOn),
+            parseResult.GetValue(fpr),
+            parseResult.GetValue(corpusWeight),
+            parseResult.GetValue(kept),
+            parseResult.GetValue(sourceAware),
+            parseResult.GetValue(families),
+            parseResult.GetValue(output))));
+        return command;
+    }
+
+    private static Command Oddness()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        var explain = new Option<string?>("--explain")
+        {
+            Description = "Print how each token of TEXT is classed, and nothing else",
+            HelpName = "TEXT",
+        };
+        var fpr = FprOption("The false-positive bound the lowest threshold is chosen for, on every benign set");
+        var worst = new Option<int>("--worst")
+        {
+            Description = "Print the N highest-scoring negatives and lowest-scoring positives of each set",
+            HelpName = "N",
+        };
+        var command = new Command("oddness", "The adversarial-suffix signal against code, URLs, base64, scripts") { explain, fpr, worst };
+        common.AddTo(command);
+        command.SetAction(parseResult => OddnessCommand.Run(common.Read(parseResult), new OddnessOptions(
+            parseResult.GetValue(explain),
+            parseResult.GetValue(fpr),
+            parseResult.GetValue(worst))));
+        return command;
+    }
+
+    private static Option<string> EncoderOption()
+    {
+        var encoder = new Option<string>("--encoder")
+        {
+            Description = "The sentence encoder package: MiniLM or ArcticXs",
+            DefaultValueFactory = _ => "MiniLM",
+        };
+        // Any case, as EncoderAssets.FromPackage matches it.
+        encoder.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, [.. EncoderAssets.KnownEncoders]);
+        return encoder;
+    }
+
+    private static Option<int> HiddenOption() => new("--hidden")
+    {
+        Description = "The MLP head's hidden units",
+        DefaultValueFactory = _ => 64,
+    };
+
+    private static Option<double> FprOption(string description) => new("--fpr")
+    {
+        Description = description,
+        DefaultValueFactory = _ => 0.01,
+    };
+
+    private static Option<double> CorpusWeightOption() => new("--corpus-weight")
+    {
+        Description = "The generated side's weight per class relative to the shared side's",
+        DefaultValueFactory = _ => SourceWeighting.DefaultCorpusWeight,
+    };
+
+    private static Option<string?> OutOption(string description) => new("--out")
+    {
+        Description = description,
+        HelpName = "FILE",
+    };
+}
