@@ -1,7 +1,7 @@
 namespace Nethical.Guard.Extraction;
 
 /// <summary>The extractor for each provider format.</summary>
-public static class PromptExtractors
+internal static class PromptExtractors
 {
     private static readonly IPromptExtractor Auto = new AutoExtractor();
     private static readonly IPromptExtractor OpenAi = new OpenAiExtractor();

@@ -13,7 +13,7 @@ namespace Nethical.Guard.Normalization;
 /// fullwidth and mathematical letters), Cyrillic/Greek/small-capital look-alikes folded to Latin, typographic quotes and
 /// dashes folded to ASCII, lower case (invariant), whitespace runs collapsed to one space and trimmed. Accents are kept.
 /// </remarks>
-public sealed class TextNormalizer
+internal sealed class TextNormalizer
 {
     private const int StackBufferChars = 512;
 

@@ -9,13 +9,13 @@ namespace Nethical.Guard.Offline;
 /// <param name="MatMulsQuantized">How many weight MatMuls now run in INT8.</param>
 /// <param name="InputBytes">Size of the fp32 model that was read.</param>
 /// <param name="OutputBytes">Size of the INT8 model that was written.</param>
-public sealed record QuantizationReport(int MatMulsQuantized, long InputBytes, long OutputBytes);
+internal sealed record QuantizationReport(int MatMulsQuantized, long InputBytes, long OutputBytes);
 
 /// <summary>
 /// Offline rewrites of an ONNX encoder that make it smaller and faster on CPU. A build-time tool:
 /// nothing here runs on the request path.
 /// </summary>
-public static class ModelOptimizer
+internal static class ModelOptimizer
 {
     /// <summary>Weights smaller than this stay in fp32: quantizing them saves little and costs accuracy.</summary>
     public const int DefaultMinWeightElements = 4096;

@@ -10,7 +10,7 @@ namespace Nethical.Guard.Tier2;
 /// One instance serves any number of batchers; the queue-depth gauge reports the sum of the depths of the batchers
 /// that use it and are not yet disposed.
 /// </remarks>
-public sealed class BatcherMetrics
+internal sealed class BatcherMetrics
 {
     private static readonly InstrumentAdvice<int> s_batchSizeAdvice = new() { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] };
 

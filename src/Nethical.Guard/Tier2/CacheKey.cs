@@ -6,7 +6,7 @@ namespace Nethical.Guard.Tier2;
 /// The SHA-256 of a model version and a normalised text: what <see cref="VerdictCache"/> files a score under. Made by
 /// <see cref="VerdictCache.CreateKey"/>; holds no text.
 /// </summary>
-public readonly struct CacheKey : IEquatable<CacheKey>
+internal readonly struct CacheKey : IEquatable<CacheKey>
 {
     private readonly ulong _a;
     private readonly ulong _b;

@@ -6,7 +6,7 @@ namespace Nethical.Guard.Tier2;
 /// Instruments of the tier-2 <see cref="VerdictCache"/> and <see cref="RequestCoalescer{TKey, TValue}"/>, on the
 /// <see cref="GuardDiagnostics.MeterName"/> meter.
 /// </summary>
-public sealed class CachingMetrics
+internal sealed class CachingMetrics
 {
     private static readonly KeyValuePair<string, object?> s_hit = new("result", "hit");
     private static readonly KeyValuePair<string, object?> s_miss = new("result", "miss");

@@ -22,7 +22,7 @@ namespace Nethical.Guard.Tier2;
 /// </remarks>
 /// <typeparam name="TItem">What one caller asks about.</typeparam>
 /// <typeparam name="TResult">What the batch function answers for one item.</typeparam>
-public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
+internal sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
 {
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, ValueTask<IReadOnlyList<TResult>>> _process;
     private readonly TimeProvider _timeProvider;

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nethical.Guard.Tier2;
 
 /// <summary>How a <see cref="DynamicBatcher{TItem, TResult}"/> groups items into batches.</summary>
-public sealed class DynamicBatcherOptions : IValidatableObject
+internal sealed class DynamicBatcherOptions : IValidatableObject
 {
     private static readonly TimeSpan s_maxMaxWait = TimeSpan.FromSeconds(10);
 

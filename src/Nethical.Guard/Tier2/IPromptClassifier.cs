@@ -2,9 +2,12 @@ namespace Nethical.Guard.Tier2;
 
 /// <summary>
 /// A tier-2 model: prepares a text (tokenize, window) on the caller's thread and scores prepared texts in batches on
-/// the batcher's. <see cref="OnnxClassifier"/> is the real one; tests use a hand-written fake.
+/// the batcher's. The built-in one is the MiniLM encoder with the trained head (<c>OnnxClassifier</c>). A host replaces
+/// it by registering its own as a singleton before <c>AddNethicalGuard()</c>: tier 2 then serves it behind the same
+/// cache, coalescer, batcher, budget and breaker, reading its probabilities with 0.5 as the operating point and
+/// without the distilled student (which was distilled from the built-in model). The container owns (and disposes) it.
 /// </summary>
-internal interface IPromptClassifier
+public interface IPromptClassifier
 {
     /// <summary>Part of every verdict-cache key: a new model never reads an old model's verdicts.</summary>
     string ModelVersion { get; }

@@ -18,7 +18,7 @@ namespace Nethical.Guard.Tier2;
 /// cancelled one.
 /// </para>
 /// </remarks>
-public sealed class RequestCoalescer<TKey, TValue>
+internal sealed class RequestCoalescer<TKey, TValue>
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, InFlight> _inFlight;

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Nethical.Guard.Tier2;
 
 /// <summary>Tier 2's own instruments: circuit-breaker transitions and degraded verdicts (by cause).</summary>
-public sealed class Tier2Metrics
+internal sealed class Tier2Metrics
 {
     private readonly Counter<long> _breaker;
     private readonly Counter<long> _degraded;

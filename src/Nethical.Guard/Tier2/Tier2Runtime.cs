@@ -20,6 +20,7 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
         BatcherMetrics batcherMetrics,
         Tier2Metrics metrics,
         CachingMetrics cachingMetrics,
+        IEnumerable<IPromptClassifier> hostClassifiers,
         ILogger<Tier2Runtime> logger)
     {
         var settings = options.Value;
@@ -29,17 +30,26 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
             return;
         }
 
-        var start = Stopwatch.GetTimestamp();
-        _model = Tier2ModelLoader.Load(settings);
-        var cache = _cache = settings.CacheSize == 0
+        _cache = settings.CacheSize == 0
             ? null
             : new VerdictCache(new VerdictCacheOptions { SizeLimit = settings.CacheSize, Expiration = settings.CacheExpiration }, timeProvider, cachingMetrics);
+        if (hostClassifiers.LastOrDefault() is { } hostClassifier)
+        {
+            // The host's own model: served behind the same pipeline, at 0.5, without the student distilled from ours.
+            Detector = new ModelPromptInjectionDetector(hostClassifier, 0.5, settings, timeProvider, _cache,
+                new RequestCoalescer<CacheKey, float>(metrics: cachingMetrics), batcherMetrics, metrics);
+            LogHostClassifier(logger, hostClassifier.ModelVersion);
+            return;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        _model = Tier2ModelLoader.Load(settings);
         Detector = new ModelPromptInjectionDetector(
             _model.Classifier,
             _model.Manifest.Threshold,
             settings,
             timeProvider,
-            cache,
+            _cache,
             new RequestCoalescer<CacheKey, float>(metrics: cachingMetrics),
             batcherMetrics,
             metrics)
@@ -69,4 +79,7 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
 
     [LoggerMessage(EventId = 111, EventName = "Tier2Disabled", Level = LogLevel.Information, Message = "Tier 2 is disabled (Screening:Tier2:Enabled = false): tier 1 alone screens every request.")]
     private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 112, EventName = "Tier2HostClassifier", Level = LogLevel.Information, Message = "Tier 2 serves the host's classifier, model {ModelVersion}.")]
+    private static partial void LogHostClassifier(ILogger logger, string modelVersion);
 }

@@ -1,8 +1,5 @@
 namespace Nethical.Guard.Tier2;
 
-/// <summary>One encoder input: a slice of a prompt's word-piece ids (without [CLS]/[SEP]).</summary>
-internal readonly record struct TokenWindow(ReadOnlyMemory<int> Ids);
-
 /// <summary>
 /// Cuts a long token sequence into overlapping windows: the head, sliding windows over the middle and the tail,
 /// so an injection anywhere in a 20,000-token document is inside at least one window whole (when it is no longer

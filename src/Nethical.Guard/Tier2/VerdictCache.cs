@@ -22,7 +22,7 @@ namespace Nethical.Guard.Tier2;
 /// model never reads an old model's scores; those age out by expiry or by eviction.
 /// </para>
 /// </remarks>
-public sealed class VerdictCache : IDisposable
+internal sealed class VerdictCache : IDisposable
 {
     // Texts whose UTF-8 fits here are hashed from the stack; longer ones from a pooled, cleared-after-use array.
     private const int StackBufferBytes = 1024;

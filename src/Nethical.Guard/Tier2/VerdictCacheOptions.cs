@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nethical.Guard.Tier2;
 
 /// <summary>How many tier-2 scores <see cref="VerdictCache"/> keeps, and for how long.</summary>
-public sealed class VerdictCacheOptions : IValidatableObject
+internal sealed class VerdictCacheOptions : IValidatableObject
 {
     /// <summary>The most scores kept (default 10,000); each is counted as one, whatever its text's length.</summary>
     [Range(1, 100_000_000)]

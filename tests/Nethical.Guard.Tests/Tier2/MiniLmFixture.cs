@@ -53,7 +53,7 @@ public sealed class MiniLmFixture
         Quantized = output.ToArray();
     }
 
-    public QuantizationReport? Report { get; }
+    internal QuantizationReport? Report { get; }
 
     public byte[] Quantized { get; } = [];
 

@@ -14,7 +14,7 @@ namespace Nethical.Guard.Detectors.PromptInjection;
 /// are skipped. Either way the verdict carries <see cref="TimeoutReason"/>, weighted to reach the default block threshold
 /// on its own, so padding a prompt to exhaust the budget does not let the rest of it through unexamined.
 /// </remarks>
-public sealed class RuleBasedPromptInjectionDetector
+internal sealed class RuleBasedPromptInjectionDetector
 {
     public const string DetectorName = "prompt_injection.tier1";
 
