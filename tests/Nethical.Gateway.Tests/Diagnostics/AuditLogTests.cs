@@ -32,13 +32,22 @@ public sealed class AuditLogTests
             log.Record(s_record with { Verdict = "allow", Score = 0, Reasons = null });
 
             var lines = Array.Empty<string>();
-            for (var i = 0; i < 100 && lines.Length < 2; i++)
-            {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-                using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
-                using var reader = new StreamReader(stream);
-                lines = (await reader.ReadToEndAsync(TestContext.Current.CancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            }
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    // The log creates its directory and file in the background.
+                    if (!File.Exists(path))
+                    {
+                        return false;
+                    }
+
+                    using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+                    using var reader = new StreamReader(stream);
+                    lines = (await reader.ReadToEndAsync(TestContext.Current.CancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                    return lines.Length >= 2;
+                },
+                "both records to be written",
+                interval: TimeSpan.FromMilliseconds(50));
 
             await log.StopAsync(CancellationToken.None);
 

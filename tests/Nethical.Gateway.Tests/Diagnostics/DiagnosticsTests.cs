@@ -39,21 +39,20 @@ public sealed class DiagnosticsTests(GatewayFixture fixture) : IClassFixture<Gat
         var expectedSha = GatewayDiagnostics.Fingerprint(Encoding.UTF8.GetBytes(body));
 
         JsonElement? audit = null;
-        for (var i = 0; i < 100 && audit is null; i++)
-        {
-            foreach (var record in fixture.Logs.GetSnapshot())
+        await Eventually.UntilAsync(
+            () =>
             {
-                if (record.Category == "Nethical.Audit" && record.Message.Contains(expectedSha, StringComparison.Ordinal))
+                foreach (var record in fixture.Logs.GetSnapshot())
                 {
-                    audit = JsonDocument.Parse(record.Message).RootElement.Clone();
+                    if (record.Category == "Nethical.Audit" && record.Message.Contains(expectedSha, StringComparison.Ordinal))
+                    {
+                        audit = JsonDocument.Parse(record.Message).RootElement.Clone();
+                    }
                 }
-            }
 
-            if (audit is null)
-            {
-                await Task.Delay(50, Ct);
-            }
-        }
+                return audit is not null;
+            },
+            "the decision to reach the audit log");
 
         Assert.NotNull(audit);
         var line = audit.Value;

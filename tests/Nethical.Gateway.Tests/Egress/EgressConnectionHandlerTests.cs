@@ -13,7 +13,7 @@ using Nethical.Guard.ShadowAi;
 
 namespace Nethical.Gateway.Tests.Egress;
 
-public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClassFixture<EgressFixture>
+public sealed class EgressConnectionHandlerTests(EgressGatewayFixture fixture) : IClassFixture<EgressGatewayFixture>
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
@@ -63,11 +63,11 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
         Assert.Equal("alice", Assert.Single(fixture.Detector.Seen).ClientIdentity);
 
         // The decision reaches the audit log: route, client and provider, nothing of the traffic.
-        await WaitUntilAsync(() => fixture.Logs.GetSnapshot().Any(static r =>
+        await Eventually.UntilAsync(() => fixture.Logs.GetSnapshot().Any(static r =>
             r.Category == "Nethical.Audit" && r.Message.Contains("\"route\":\"egress/connect\"", StringComparison.Ordinal)
             && r.Message.Contains("\"kind\":\"shadow_ai\"", StringComparison.Ordinal)
             && r.Message.Contains("\"target\":\"api.anthropic.com:443\"", StringComparison.Ordinal)
-            && r.Message.Contains("\"client\":\"alice\"", StringComparison.Ordinal) && r.Message.Contains("\"provider\":\"anthropic\"", StringComparison.Ordinal)));
+            && r.Message.Contains("\"client\":\"alice\"", StringComparison.Ordinal) && r.Message.Contains("\"provider\":\"anthropic\"", StringComparison.Ordinal)), "the decision to reach the audit log", s_timeout);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
         }
 
         // The tunnel closes once the client's connection does.
-        await WaitUntilAsync(() => active.GetMeasurementSnapshot().Sum(static m => m.Value) == 0 && active.GetMeasurementSnapshot().Count >= 2);
+        await Eventually.UntilAsync(() => active.GetMeasurementSnapshot().Sum(static m => m.Value) == 0 && active.GetMeasurementSnapshot().Count >= 2, "the tunnel to be counted open and then closed", s_timeout);
         var decision = Assert.Single(requests.GetMeasurementSnapshot());
         Assert.Equal("connect", decision.Tags["kind"]);
         Assert.Equal("openai", decision.Tags["provider"]);
@@ -252,7 +252,7 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
     {
         fixture.Detector.Reset();
         var marker = UpstreamExtensions.NewMarker();
-        var body = new byte[EgressFixture.MaxInspectedBodyBytes * 3];
+        var body = new byte[GatewayFixture.MaxInspectedBodyBytes * 3];
         Random.Shared.NextBytes(body);
         Encoding.ASCII.GetBytes(marker).CopyTo(body, 10);
         using var client = fixture.CreateProxiedClient();
@@ -399,16 +399,6 @@ public sealed class EgressConnectionHandlerTests(EgressFixture fixture) : IClass
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < s_timeout, "timed out waiting for the condition");
-            await Task.Delay(20, Cancel);
-        }
-    }
 
     private const string CurlPath = Curl.Path;
 

@@ -9,7 +9,7 @@ namespace Nethical.Gateway.Tests.Egress;
 /// WebProxy, curl -x), catalog hosts mapped to loopback by the resolver seam, a local TLS server and a local fake
 /// "self-hosted" LLM server on an arbitrary port.
 /// </summary>
-public sealed class EgressRealDetectorTests(RealDetectorEgressFixture fixture) : IClassFixture<RealDetectorEgressFixture>
+public sealed class EgressRealDetectorTests(RealDetectorEgressGatewayFixture fixture) : IClassFixture<RealDetectorEgressGatewayFixture>
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 

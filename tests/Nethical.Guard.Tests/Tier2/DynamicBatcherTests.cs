@@ -46,24 +46,26 @@ public sealed class DynamicBatcherTests
         using var meters = new TestMeterFactory();
         using var queueWait = new MetricCollector<double>(meters, GuardDiagnostics.MeterName, "nethical.tier2.queue.wait");
         using var inference = new MetricCollector<double>(meters, GuardDiagnostics.MeterName, "nethical.tier2.inference.duration");
+        // The longest wait the options allow: the batch must run well before the real clock could have ended it.
+        var maxWait = TimeSpan.FromSeconds(10);
         await using var batcher = new DynamicBatcher<int, int>(
-            model.ProcessAsync, Options(maxBatchSize: 32, maxWait: TimeSpan.FromMilliseconds(5)), time, new BatcherMetrics(meters));
+            model.ProcessAsync, Options(maxBatchSize: 32, maxWait: maxWait), time, new BatcherMetrics(meters));
 
         var tasks = new[] { Enqueue(batcher, 1), Enqueue(batcher, 2), Enqueue(batcher, 3) };
         // All three have left the queue, so the batch's wait has started.
-        await Eventually.HoldsAsync(() => batcher.QueueDepth == 0, "the batch to take all three items");
+        await Eventually.UntilAsync(() => batcher.QueueDepth == 0, "the batch to take all three items");
 
-        time.Advance(TimeSpan.FromMilliseconds(4));
+        time.Advance(maxWait - TimeSpan.FromMilliseconds(1));
         Assert.Equal(0, model.Calls);
         Assert.All(tasks, t => Assert.False(t.IsCompleted));
 
         time.Advance(TimeSpan.FromMilliseconds(1));
-        var scores = await Task.WhenAll(tasks).WaitAsync(s_timeout, Ct);
+        var scores = await Task.WhenAll(tasks).WaitAsync(maxWait / 2, Ct);
 
         Assert.Equal([10, 20, 30], scores);
         var batch = Assert.Single(model.Batches);
         Assert.Equal([1, 2, 3], batch);
-        Assert.Equal([0.005, 0.005, 0.005], queueWait.GetMeasurementSnapshot().Select(m => m.Value));
+        Assert.Equal([10.0, 10.0, 10.0], queueWait.GetMeasurementSnapshot().Select(m => m.Value));
         Assert.Equal(0.002, Assert.Single(inference.GetMeasurementSnapshot()).Value);
     }
 
@@ -199,7 +201,7 @@ public sealed class DynamicBatcherTests
         var model = new FakeModel();
         var batcher = new DynamicBatcher<int, int>(model.ProcessAsync, Options(maxBatchSize: 8), new FakeTimeProvider());
         var waiting = Enqueue(batcher, 1);
-        await Eventually.HoldsAsync(() => batcher.QueueDepth == 0, "the batch to take the item");
+        await Eventually.UntilAsync(() => batcher.QueueDepth == 0, "the batch to take the item");
 
         await batcher.DisposeAsync().AsTask().WaitAsync(s_timeout, Ct);
 
@@ -218,8 +220,10 @@ public sealed class DynamicBatcherTests
         Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new DynamicBatcher<int, int>(new FakeModel().ProcessAsync, options, TimeProvider.System));
     }
 
+    // The default wait is the longest the options allow, on a fake clock no test advances unless it says so: a batch
+    // ends when it is full (or on dispose), and would not end early even were the batcher to read the real clock.
     private static DynamicBatcherOptions Options(int maxBatchSize = 32, TimeSpan? maxWait = null, int queueCapacity = 256) =>
-        new() { MaxBatchSize = maxBatchSize, MaxWait = maxWait ?? TimeSpan.FromMilliseconds(5), QueueCapacity = queueCapacity };
+        new() { MaxBatchSize = maxBatchSize, MaxWait = maxWait ?? TimeSpan.FromSeconds(10), QueueCapacity = queueCapacity };
 
     private static Task<int> Enqueue(DynamicBatcher<int, int> batcher, int item)
     {

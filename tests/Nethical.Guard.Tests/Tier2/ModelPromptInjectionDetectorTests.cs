@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Nethical.Guard.Detectors;
 using Nethical.Guard.Offline;
 using Nethical.Guard.Policy;
@@ -10,9 +10,13 @@ namespace Nethical.Guard.Tests.Tier2;
 public sealed class ModelPromptInjectionDetectorTests
 {
     private static readonly DetectorVerdict Tier1 = new("prompt_injection.tier1", 0.3, ["pi.override.from_now_on"], TimeSpan.Zero);
-    // Long enough that a loaded CI machine never times out a call that is meant to answer; only the hang test uses a short one.
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan ShortBudget = TimeSpan.FromMilliseconds(200);
+    // Every detector here runs on a FakeTimeProvider: a budget runs out only when a test advances the clock, so a
+    // loaded CI machine never times out a call that is meant to answer, and the timeout tests wait for no real time.
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
+    // The budget the timeout tests run out, longer than any real wait in a test (s_timeout): a timeout that read the
+    // real clock instead of the injected one would never fire in time, and the test would fail.
+    private static readonly TimeSpan HangBudget = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -44,12 +48,16 @@ public sealed class ModelPromptInjectionDetectorTests
         }
     }
 
-    private static ModelPromptInjectionDetector Create(IPromptClassifier model, Tier2Options? options = null, VerdictCache? cache = null)
-        => new(model, threshold: 0.5, options ?? new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, cache, new RequestCoalescer<CacheKey, float>(), null, null);
+    /// <summary>
+    /// A detector on fake time (a new clock that never moves unless <paramref name="time"/> is given and advanced). Options
+    /// should set <see cref="Tier2Options.MaxBatchWait"/> to zero: on a clock that does not move, a batch would wait forever.
+    /// </summary>
+    private static ModelPromptInjectionDetector Create(IPromptClassifier model, Tier2Options? options = null, VerdictCache? cache = null, FakeTimeProvider? time = null)
+        => new(model, threshold: 0.5, options ?? new Tier2Options { MaxBatchWait = TimeSpan.Zero }, time ?? new FakeTimeProvider(), cache, new RequestCoalescer<CacheKey, float>(), null, null);
 
     /// <summary>A model that flags everything behind a student that clears everything it reads.</summary>
     private static ModelPromptInjectionDetector CreateWithClearingStudent()
-        => new(new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray()), 0.5, new Tier2Options(), TimeProvider.System, null, new RequestCoalescer<CacheKey, float>(), null, null)
+        => new(new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray()), 0.5, new Tier2Options { MaxBatchWait = TimeSpan.Zero }, new FakeTimeProvider(), null, new RequestCoalescer<CacheKey, float>(), null, null)
         {
             Student = new HashedNgramStudent(new float[1024], -10f),
             StudentPassBelow = 0.5,
@@ -72,41 +80,56 @@ public sealed class ModelPromptInjectionDetectorTests
     }
 
     [Fact]
-    public async Task EvaluateAsync_ModelHangs_DegradedToTier1WithinTheBudget()
+    public async Task EvaluateAsync_ModelHangs_DegradedToTier1AtTheBudget()
     {
+        var time = new FakeTimeProvider();
+        using var hung = new ManualResetEventSlim(false);
         var model = new FakeClassifier(_ =>
         {
-            Thread.Sleep(Timeout.Infinite == 0 ? 0 : 3_000);
+            hung.Wait(s_timeout);
             return [0.9f];
         });
-        await using var detector = Create(model);
+        await using var detector = Create(model, time: time);
 
-        var started = Stopwatch.GetTimestamp();
-        var verdict = await detector.EvaluateAsync(["hang"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var pending = detector.EvaluateAsync(["hang"], Tier1, HangBudget, Ct).AsTask();
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to be called");
+        time.Advance(HangBudget - TimeSpan.FromTicks(1));
+        var answeredBeforeTheBudget = pending.IsCompleted;
+        time.Advance(TimeSpan.FromTicks(1));
+        // The model still hangs: the answer comes at the budget, not when the model returns.
+        var verdict = await pending.WaitAsync(s_timeout, Ct);
+        hung.Set();
 
+        Assert.False(answeredBeforeTheBudget);
         Assert.True(verdict.Degraded);
         Assert.Equal(Tier1.Score, verdict.Score);
         Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], verdict.Reasons);
-        // The model hangs for 3 s; the answer comes at the budget (200 ms), with room for a loaded CI machine.
-        Assert.True(elapsed < TimeSpan.FromSeconds(2.5), $"took {elapsed}");
     }
 
     [Fact]
     public async Task EvaluateAsync_ModelHangsRepeatedly_TimeoutsOpenTheBreaker()
     {
+        var time = new FakeTimeProvider();
         using var release = new ManualResetEventSlim(false);
         var model = new FakeClassifier(texts =>
         {
-            release.Wait(TimeSpan.FromSeconds(10));
+            release.Wait(s_timeout);
             return texts.Select(_ => 0.1f).ToArray();
         });
-        var options = new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), BreakerMinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(30) };
-        await using var detector = Create(model, options);
+        // The two timeouts come a budget apart: the sampling window holds both.
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.Zero, BreakerMinimumThroughput = 2, BreakerSamplingDuration = TimeSpan.FromMinutes(5), BreakDuration = TimeSpan.FromMinutes(5) };
+        await using var detector = Create(model, options, time: time);
 
-        var first = await detector.EvaluateAsync(["hang 1"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        var second = await detector.EvaluateAsync(["hang 2"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        var third = await detector.EvaluateAsync(["hang 3"], Tier1, ShortBudget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        // The first request hangs in the model, the second in the queue behind it: each times out at its budget.
+        var pendingFirst = detector.EvaluateAsync(["hang 1"], Tier1, HangBudget, Ct).AsTask();
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to be called");
+        time.Advance(HangBudget);
+        var first = await pendingFirst.WaitAsync(s_timeout, Ct);
+        var pendingSecond = detector.EvaluateAsync(["hang 2"], Tier1, HangBudget, Ct).AsTask();
+        time.Advance(HangBudget);
+        var second = await pendingSecond.WaitAsync(s_timeout, Ct);
+        // The third answers without the clock moving: the breaker is open.
+        var third = await detector.EvaluateAsync(["hang 3"], Tier1, HangBudget, Ct).AsTask().WaitAsync(s_timeout, Ct);
         release.Set();
 
         Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], first.Reasons);
@@ -117,19 +140,20 @@ public sealed class ModelPromptInjectionDetectorTests
     [Fact]
     public async Task EvaluateAsync_ModelThrows_BreakerOpensThenClosesAfterTheBreak()
     {
+        var time = new FakeTimeProvider();
         var failing = 1;
         var model = new FakeClassifier(texts => Volatile.Read(ref failing) == 1
             ? throw new InvalidOperationException("model failure")
             : texts.Select(_ => 0.1f).ToArray());
         var options = new Tier2Options
         {
-            MaxBatchWait = TimeSpan.FromMilliseconds(1),
+            MaxBatchWait = TimeSpan.Zero,
             BreakerMinimumThroughput = 4,
             BreakerFailureRatio = 0.5,
             BreakerSamplingDuration = TimeSpan.FromSeconds(30),
             BreakDuration = TimeSpan.FromMilliseconds(500),
         };
-        await using var detector = Create(model, options);
+        await using var detector = Create(model, options, time: time);
 
         // Four failures open the breaker (each a distinct text: nothing is cached or coalesced).
         for (var i = 0; i < 4; i++)
@@ -146,13 +170,20 @@ public sealed class ModelPromptInjectionDetectorTests
         Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "circuit_open"], open.Reasons);
         Assert.Equal(batches, model.Batches);
 
-        // After the break, a healthy model closes it again.
+        // Still open until the break is over, however healthy the model is by then.
         Volatile.Write(ref failing, 0);
-        await Task.Delay(TimeSpan.FromMilliseconds(700), Ct);
+        time.Advance(options.BreakDuration - TimeSpan.FromMilliseconds(1));
+        var stillOpen = await detector.EvaluateAsync(["just before the break ends"], Tier1, Budget, Ct);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "circuit_open"], stillOpen.Reasons);
+        Assert.Equal(batches, model.Batches);
+
+        // After the break, a healthy model closes it again.
+        time.Advance(TimeSpan.FromMilliseconds(1));
         var recovered = await detector.EvaluateAsync(["after the break"], Tier1, Budget, Ct);
         Assert.False(recovered.Degraded);
         var next = await detector.EvaluateAsync(["closed again"], Tier1, Budget, Ct);
         Assert.False(next.Degraded);
+        Assert.Equal(batches + 2, model.Batches);
     }
 
     [Fact]
@@ -161,18 +192,18 @@ public sealed class ModelPromptInjectionDetectorTests
         using var gate = new ManualResetEventSlim(false);
         var model = new FakeClassifier(texts =>
         {
-            gate.Wait(TimeSpan.FromSeconds(10));
+            gate.Wait(s_timeout);
             return texts.Select(_ => 0.1f).ToArray();
         });
-        var options = new Tier2Options { MaxBatchSize = 1, MaxBatchWait = TimeSpan.FromMilliseconds(1), QueueCapacity = 2, BreakerMinimumThroughput = 2 };
+        var options = new Tier2Options { MaxBatchSize = 1, MaxBatchWait = TimeSpan.Zero, QueueCapacity = 2, BreakerMinimumThroughput = 2 };
         await using var detector = Create(model, options);
         var longBudget = TimeSpan.FromSeconds(20);
 
         // One text in the model, two in the queue: the queue is full.
         var running = detector.EvaluateAsync(["running"], Tier1, longBudget, Ct).AsTask();
-        await WaitUntil(() => model.Batches == 1);
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to be called");
         var queued = new[] { detector.EvaluateAsync(["queued 1"], Tier1, longBudget, Ct).AsTask(), detector.EvaluateAsync(["queued 2"], Tier1, longBudget, Ct).AsTask() };
-        await WaitUntil(() => detector.QueueDepth == 2);
+        await Eventually.UntilAsync(() => detector.QueueDepth == 2, "two requests to wait in the queue");
 
         var shed = new List<DetectorVerdict>();
         for (var i = 0; i < 3; i++)
@@ -182,7 +213,7 @@ public sealed class ModelPromptInjectionDetectorTests
 
         Assert.All(shed, v => Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "shed"], v.Reasons));
         gate.Set();
-        var done = await Task.WhenAll([running, .. queued]).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var done = await Task.WhenAll([running, .. queued]).WaitAsync(s_timeout, Ct);
         Assert.All(done, v => Assert.False(v.Degraded));
         // Shedding is load, not failure: the breaker is still closed.
         Assert.False((await detector.EvaluateAsync(["after"], Tier1, longBudget, Ct)).Degraded);
@@ -194,7 +225,7 @@ public sealed class ModelPromptInjectionDetectorTests
         using var gate = new ManualResetEventSlim(false);
         var model = new FakeClassifier(texts =>
         {
-            gate.Wait(TimeSpan.FromSeconds(10));
+            gate.Wait(s_timeout);
             return texts.Select(_ => 0.9f).ToArray();
         });
         await using var detector = Create(model);
@@ -203,9 +234,9 @@ public sealed class ModelPromptInjectionDetectorTests
         // All 50 are in flight together: each call joins (or starts) the shared run before it first awaits, and the
         // run cannot finish before the gate opens.
         var calls = Enumerable.Range(0, 50).Select(_ => detector.EvaluateAsync(["the same prompt"], Tier1, budget, Ct).AsTask()).ToArray();
-        await WaitUntil(() => model.Batches == 1);
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to be called");
         gate.Set();
-        var verdicts = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var verdicts = await Task.WhenAll(calls).WaitAsync(s_timeout, Ct);
 
         Assert.All(verdicts, v => Assert.True(v.Score > 0.5));
         Assert.Equal(1, model.Texts);
@@ -228,7 +259,7 @@ public sealed class ModelPromptInjectionDetectorTests
     public async Task EvaluateAsync_ManyDistinctTextsInOneRequest_OneQueueItemNotShed()
     {
         var model = new FakeClassifier(texts => texts.Select(_ => 0.1f).ToArray());
-        var options = new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), QueueCapacity = 2 };
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.Zero, QueueCapacity = 2 };
         await using var detector = Create(model, options);
         var texts = Enumerable.Range(0, 150).Select(i => new Tier2Text($"tool result {i}", Indirect: true)).ToArray();
 
@@ -282,7 +313,7 @@ public sealed class ModelPromptInjectionDetectorTests
             ? throw new InvalidOperationException("model failure")
             : texts.Select(_ => 0.99f).ToArray());
         using var cache = new VerdictCache(new VerdictCacheOptions { SizeLimit = 100 });
-        var options = new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), BreakerMinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(30) };
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.Zero, BreakerMinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(30) };
         await using var detector = Create(model, options, cache);
         Assert.True((await detector.EvaluateAsync(["known attack"], Tier1, Budget, Ct)).Score > 0.5);
 
@@ -326,7 +357,7 @@ public sealed class ModelPromptInjectionDetectorTests
                 // A long document holds the model until released.
                 if (texts.Any(t => t.Windows.Count > 4))
                 {
-                    gate.Wait(TimeSpan.FromSeconds(10));
+                    gate.Wait(s_timeout);
                 }
                 return texts.Select(_ => 0.1f).ToArray();
             },
@@ -334,12 +365,12 @@ public sealed class ModelPromptInjectionDetectorTests
         await using var detector = Create(model);
 
         var document = detector.EvaluateAsync(["long document"], Tier1, Budget, Ct).AsTask();
-        await WaitUntil(() => model.Batches == 1);
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to be called");
 
         // The long-document lane is busy; a short prompt goes through its own lane and answers.
-        var shortVerdict = await detector.EvaluateAsync(["short prompt"], Tier1, Budget, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var shortVerdict = await detector.EvaluateAsync(["short prompt"], Tier1, Budget, Ct).AsTask().WaitAsync(s_timeout, Ct);
         gate.Set();
-        var documentVerdict = await document.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var documentVerdict = await document.WaitAsync(s_timeout, Ct);
 
         Assert.False(shortVerdict.Degraded);
         Assert.False(documentVerdict.Degraded);
@@ -364,19 +395,31 @@ public sealed class ModelPromptInjectionDetectorTests
     [Fact]
     public async Task EvaluateAsync_BudgetGrowsWithTheTextsExtraWindows()
     {
-        // A model that takes 500 ms whatever it reads; a base budget of 100 ms and 40 ms per extra window.
+        // A model that answers only when the test lets it; a base budget of 30 s and 1 s per extra window (fake time,
+        // longer than any real wait here, so only the injected clock can run them out).
+        var time = new FakeTimeProvider();
+        using var answer = new ManualResetEventSlim(false);
         var model = new FakeClassifier(texts =>
         {
-            Thread.Sleep(500);
+            answer.Wait(s_timeout);
             return texts.Select(_ => 0.1f).ToArray();
         }, windows: text => text.StartsWith("long", StringComparison.Ordinal) ? 50 : 1);
-        await using var detector = Create(model, new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1), BudgetPerExtraWindow = TimeSpan.FromMilliseconds(40) });
+        await using var detector = Create(model, new Tier2Options { MaxBatchWait = TimeSpan.Zero, BudgetPerExtraWindow = TimeSpan.FromSeconds(1) }, time: time);
+        var budget = HangBudget;
 
-        // One window: 100 ms, five times too little. Fifty windows: 100 + 49 × 40 = 2,060 ms, four times enough.
-        var shortText = await detector.EvaluateAsync(["short text"], Tier1, TimeSpan.FromMilliseconds(100), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        var longText = await detector.EvaluateAsync(["long document"], Tier1, TimeSpan.FromMilliseconds(100), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        // One window: the budget is 30 s, and runs out at 30 s.
+        var pendingShort = detector.EvaluateAsync(["short text"], Tier1, budget, Ct).AsTask();
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to read the short text");
+        time.Advance(budget);
+        var shortText = await pendingShort.WaitAsync(s_timeout, Ct);
+        // Fifty windows (on the long lane): 30 + 49 × 1 = 79 s; the model answers just before that runs out.
+        var pendingLong = detector.EvaluateAsync(["long document"], Tier1, budget, Ct).AsTask();
+        await Eventually.UntilAsync(() => model.Batches == 2, "the model to read the long document");
+        time.Advance(budget + (TimeSpan.FromSeconds(1) * 49) - TimeSpan.FromMilliseconds(1));
+        answer.Set();
+        var longText = await pendingLong.WaitAsync(s_timeout, Ct);
 
-        Assert.Contains(ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout", shortText.Reasons);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], shortText.Reasons);
         Assert.False(longText.Degraded, string.Join(",", longText.Reasons));
     }
 
@@ -401,7 +444,7 @@ public sealed class ModelPromptInjectionDetectorTests
     {
         // A source-aware model that flags only indirect text: the tool result's copy is what blocks.
         var model = new FakeClassifier(texts => texts.Select(t => t.Indirect ? 0.95f : 0.05f).ToArray(), sourceAware: true);
-        await using var detector = new ModelPromptInjectionDetector(model, 0.5, new Tier2Options { MaxBatchWait = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, null, new RequestCoalescer<CacheKey, float>(), null, null);
+        await using var detector = new ModelPromptInjectionDetector(model, 0.5, new Tier2Options { MaxBatchWait = TimeSpan.Zero }, new FakeTimeProvider(), null, new RequestCoalescer<CacheKey, float>(), null, null);
         var screener = CreateScreener(detector);
         var policy = new Nethical.Guard.Policy.ScreeningPolicy { Tier2 = Tier2Mode.All };
         var body = """
@@ -417,15 +460,5 @@ public sealed class ModelPromptInjectionDetectorTests
         Assert.Contains(routed.PendingTier2, t => t.Indirect);
         Assert.Contains(routed.PendingTier2, t => !t.Indirect);
         Assert.True(completed.Score >= 0.5, $"{completed.Score}");
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
-        while (!condition())
-        {
-            Assert.True(Stopwatch.GetTimestamp() < deadline, "timed out waiting for the condition");
-            await Task.Delay(10, Ct);
-        }
     }
 }

@@ -26,7 +26,7 @@ public sealed class RequestCoalescerTests
                 return result;
             },
             Ct)).ToArray();
-        await Eventually.HoldsAsync(() => Volatile.Read(ref called) == 50, "all fifty callers to ask");
+        await Eventually.UntilAsync(() => Volatile.Read(ref called) == 50, "all fifty callers to ask");
         evaluation.Release(42);
         var results = await Task.WhenAll(callers).WaitAsync(s_timeout, Ct);
 
@@ -114,7 +114,7 @@ public sealed class RequestCoalescerTests
         Assert.False(abandonedRun.IsCancellationRequested);
         await second.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => b.WaitAsync(s_timeout, Ct));
-        await Eventually.HoldsAsync(() => abandonedRun.IsCancellationRequested, "the shared run to be cancelled");
+        await Eventually.UntilAsync(() => abandonedRun.IsCancellationRequested, "the shared run to be cancelled");
 
         var next = coalescer.GetOrRunAsync("text", evaluation.RunAsync, Ct);
         evaluation.Release(9);

@@ -122,7 +122,7 @@ public sealed class VerdictCacheTests
 
         // The cache is full: this score is refused, and compaction starts in the background.
         cache.Set(Key(100), 100);
-        await Eventually.HoldsAsync(() => cache.Count <= 90, "compaction to free 10% of the limit");
+        await Eventually.UntilAsync(() => cache.Count <= 90, "compaction to free 10% of the limit");
 
         Assert.Equal(90, cache.Count);
         Assert.All(Enumerable.Range(0, 10), i => Assert.False(cache.TryGet(Key(i), out _), $"key {i} should have been evicted"));
@@ -154,7 +154,7 @@ public sealed class VerdictCacheTests
 
         Assert.InRange(beforeCompaction, 2, 100);
         Assert.InRange(cache.Count, 0, beforeCompaction - (beforeCompaction / 2));
-        await Eventually.HoldsAsync(() => cache.Count <= 100, "background compaction to settle");
+        await Eventually.UntilAsync(() => cache.Count <= 100, "background compaction to settle");
     }
 
     [Fact]
