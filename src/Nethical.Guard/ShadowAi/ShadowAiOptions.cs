@@ -52,52 +52,6 @@ public sealed class ShadowAiOptions : IValidatableObject
     }
 }
 
-/// <summary>
-/// A per-client exemption: a client whose address is in <see cref="Clients"/>, or whose identity is in
-/// <see cref="Identities"/>, may use <see cref="Providers"/>.
-/// </summary>
-public sealed class ShadowAiExemption
-{
-    /// <summary>Address ranges in CIDR notation (<c>10.1.0.0/16</c>, <c>::1/128</c>); a bare address is a /32 or /128.</summary>
-    public IList<string> Clients { get; set; } = [];
-
-    /// <summary>Client identities (case-insensitive), as sent in <see cref="ShadowAiOptions.IdentityHeader"/>.</summary>
-    public IList<string> Identities { get; set; } = [];
-
-    /// <summary>Provider names (case-insensitive) these clients may use; <c>*</c> is every provider.</summary>
-    public IList<string> Providers { get; set; } = [];
-}
-
-/// <summary>The AI endpoint catalog: known providers, their hosts and their API signatures.</summary>
-public sealed class AiCatalogOptions
-{
-    /// <summary>The providers.</summary>
-    public IList<AiProviderOptions> Providers { get; set; } = [];
-}
-
-/// <summary>One AI provider in the catalog.</summary>
-public sealed class AiProviderOptions
-{
-    /// <summary>The provider's name (<c>openai</c>), unique in the catalog; verdicts and <see cref="ShadowAiOptions.Sanctioned"/> use it.</summary>
-    public string Name { get; set; } = "";
-
-    /// <summary>
-    /// Host names, exact (<c>api.openai.com</c>) or with <c>*</c> standing for exactly one whole DNS label, anywhere
-    /// but the last (<c>*.openai.azure.com</c>, <c>bedrock-runtime.*.amazonaws.com</c>). Case-insensitive; IDNs as punycode.
-    /// </summary>
-    public IList<string> Hosts { get; set; } = [];
-
-    /// <summary>
-    /// API paths that mark a request as this kind of AI on any host, matched against the end of the request path
-    /// (<c>/v1/chat/completions</c>, <c>/model/*/converse</c> with <c>*</c> as one segment, <c>:generateContent</c>
-    /// for the end of the last segment). Weighted as a specific path signature (<c>ai.path</c>).
-    /// </summary>
-    public IList<string> Paths { get; set; } = [];
-
-    /// <summary>Request header names peculiar to this provider's API (<c>openai-organization</c>): the <c>ai.header.provider</c> signal.</summary>
-    public IList<string> Headers { get; set; } = [];
-}
-
 /// <summary>Checks <see cref="ShadowAiOptions"/>; every problem becomes one message that says where and why.</summary>
 internal static class ShadowAiOptionsValidation
 {
