@@ -6,7 +6,8 @@ namespace Nethical.Guard;
 
 /// <summary>
 /// The one table of verdict names: the <c>x-nethical-verdict</c> header, the guard API's <c>verdict</c>, the audit log,
-/// metric tags and traces all speak these, for prompt screening and shadow AI alike.
+/// the <c>nethical.verdict</c> metric tag and traces all speak these, for prompt screening and shadow AI alike. (What
+/// shadow AI is told to do, its <c>action</c>, is the <see cref="ShadowAiAction"/> name: allow, flag, block.)
 /// </summary>
 public static class Verdicts
 {

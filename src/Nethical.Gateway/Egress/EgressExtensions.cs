@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nethical.Gateway.Hosting;
 using Nethical.Gateway.Screening;
 using Nethical.Gateway.ShadowAi;
 
@@ -15,11 +16,15 @@ public static class EgressExtensions
     /// Adds the egress listener's services and options (section <c>Egress</c>): the connection handler, the DNS
     /// <see cref="IEgressResolver"/> (replaceable), YARP's forwarder and the metrics, and what egress decides with:
     /// shadow-AI detection (<see cref="ShadowAiExtensions.AddShadowAi"/>) and prompt screening with its audit log
-    /// (<see cref="ScreeningExtensions.AddScreening"/>). Calling those too, before or after, registers nothing twice.
+    /// (<see cref="ScreeningExtensions.AddScreening"/>). Calling it twice, or those too, before or after, registers nothing twice.
     /// </summary>
     public static IServiceCollection AddEgress(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(EgressListener)))
+        {
+            return services;
+        }
         services.AddOptions<EgressOptions>()
             .BindConfiguration(EgressOptions.SectionName)
             .ValidateDataAnnotations()
@@ -58,8 +63,8 @@ public static class EgressExtensions
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         var services = kestrel.ApplicationServices;
-        var listener = services.GetService<EgressListener>() ?? throw new InvalidOperationException(
-            "Unable to find the required services. Add them by calling 'services.AddEgress()' in the application startup code.");
+        ServiceChecks.VerifyRegistered<EgressListener>(services, "AddEgress");
+        var listener = services.GetRequiredService<EgressListener>();
         var options = services.GetRequiredService<IOptions<EgressOptions>>().Value;
         if (!options.Enabled)
         {

@@ -23,6 +23,7 @@ public static class GuardApiEndpoints
     public static IEndpointRouteBuilder MapGuardApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ServiceChecks.VerifyRegistered<ScreeningExtensions.ScreeningMarker>(endpoints.ServiceProvider, "AddScreening");
         endpoints.MapPost(EvaluatePath, EvaluateAsync);
         endpoints.MapGet("/healthz", static () => Results.Text("ok", "text/plain"));
         return endpoints;

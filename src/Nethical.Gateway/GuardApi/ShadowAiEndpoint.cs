@@ -3,7 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Nethical.Gateway.Hosting;
 using Nethical.Gateway.Http;
+using Nethical.Gateway.ShadowAi;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.ShadowAi;
 
@@ -24,6 +26,8 @@ internal static class ShadowAiEndpoint
 
     public static IEndpointRouteBuilder MapShadowAiApi(this IEndpointRouteBuilder endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ServiceChecks.VerifyRegistered<ShadowAiExtensions.ShadowAiMarker>(endpoints.ServiceProvider, "AddShadowAi");
         endpoints.MapPost(Path, EvaluateAsync);
         return endpoints;
     }

@@ -24,6 +24,14 @@ internal sealed partial class LastValidOptions<T>
         _monitor = monitor;
         _logger = logger;
         _keepLast = keepLast;
+        try
+        {
+            // Validated at start: an invalid edit before the first read must not leave nothing to fall back on.
+            _last = monitor.CurrentValue;
+        }
+        catch (OptionsValidationException)
+        {
+        }
     }
 
     /// <summary>The options in force. Throws only when no valid value has been seen yet (the host validates at start).</summary>

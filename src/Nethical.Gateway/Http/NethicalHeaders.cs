@@ -17,7 +17,4 @@ public static class NethicalHeaders
 
     /// <summary>Shadow-AI verdict on an AI request: <c>provider; sanctioned|unsanctioned; action</c>.</summary>
     public const string ShadowAi = "x-nethical-shadow-ai";
-
-    /// <summary>The verdict for a request that could not be screened and passed because its policy fails open.</summary>
-    public const string Unscreened = "unscreened";
 }

@@ -21,9 +21,6 @@ internal static partial class Log
         Message = "Route {RouteId} names policy '{PolicyName}', which is not configured; the default policy applies.")]
     public static partial void UnknownPolicy(ILogger logger, string routeId, string policyName);
 
-    [LoggerMessage(EventId = 105, EventName = "InvalidOptionsReload", Level = LogLevel.Error,
-        Message = "The reloaded screening options are invalid; the last valid options stay in force: {Error}")]
-    public static partial void InvalidOptionsReload(ILogger logger, string error);
 
     [LoggerMessage(EventId = 104, EventName = "RequestScreened", Level = LogLevel.Debug,
         Message = "Screened request on route {RouteId}: {Verdict}, score {Score:F3}, {Segments} segments, {Elapsed} ms.")]

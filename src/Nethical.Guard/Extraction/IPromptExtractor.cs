@@ -1,7 +1,7 @@
 namespace Nethical.Guard.Extraction;
 
 /// <summary>Reads the prompt text out of one provider's request body.</summary>
-public interface IPromptExtractor
+internal interface IPromptExtractor
 {
     /// <summary>The format this extractor reads.</summary>
     ProviderFormat Format { get; }

@@ -30,11 +30,9 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
             return;
         }
 
-        _cache = settings.CacheSize == 0
-            ? null
-            : new VerdictCache(new VerdictCacheOptions { SizeLimit = settings.CacheSize, Expiration = settings.CacheExpiration }, timeProvider, cachingMetrics);
         if (hostClassifiers.LastOrDefault() is { } hostClassifier)
         {
+            _cache = CreateCache(settings, timeProvider, cachingMetrics);
             // The host's own model: served behind the same pipeline, at 0.5, without the student distilled from ours.
             Detector = new ModelPromptInjectionDetector(hostClassifier, 0.5, settings, timeProvider, _cache,
                 new RequestCoalescer<CacheKey, float>(metrics: cachingMetrics), batcherMetrics, metrics);
@@ -44,6 +42,7 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
 
         var start = Stopwatch.GetTimestamp();
         _model = Tier2ModelLoader.Load(settings);
+        _cache = CreateCache(settings, timeProvider, cachingMetrics);
         Detector = new ModelPromptInjectionDetector(
             _model.Classifier,
             _model.Manifest.Threshold,
@@ -63,6 +62,11 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
 
     /// <summary>The tier-2 detector, or null when tier 2 is disabled.</summary>
     public ModelPromptInjectionDetector? Detector { get; }
+
+    private static VerdictCache? CreateCache(Tier2Options settings, TimeProvider timeProvider, CachingMetrics metrics)
+        => settings.CacheSize == 0
+            ? null
+            : new VerdictCache(new VerdictCacheOptions { SizeLimit = settings.CacheSize, Expiration = settings.CacheExpiration }, timeProvider, metrics);
 
     public async ValueTask DisposeAsync()
     {

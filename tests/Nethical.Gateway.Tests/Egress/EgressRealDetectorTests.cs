@@ -118,4 +118,28 @@ public sealed class EgressRealDetectorTests(RealDetectorEgressGatewayFixture fix
         Assert.Contains("prompt_injection_detected", await blocked.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         Assert.Null(fixture.Upstream.WithMarker(attackMarker));
     }
+
+    [Fact]
+    public async Task Http_AiRequestThatCannotBeScreened_RefusedWithItsCodeAndAudited()
+    {
+        var marker = UpstreamExtensions.NewMarker();
+        using var client = fixture.CreateProxiedClient();
+        var url = $"http://gpu-box.internal:{fixture.Upstream.BaseAddress.Port}/v1/chat/completions";
+        // An AI request by path and shape whose prompt holds a byte that is not UTF-8: under the fail-closed default
+        // policy it must not go out unscreened.
+        byte[] body = [.. Encoding.UTF8.GetBytes($$"""{"model":"llama3","messages":[{"role":"user","content":"say hi {{marker}} """), 0xFF, .. "\"}]}"u8];
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Nethical-Client", "lab");
+
+        using var response = await client.SendAsync(request, Cancel).WaitAsync(s_timeout, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"code\":\"invalid_utf8\"", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.Null(fixture.Upstream.WithMarker(marker));
+        await Eventually.UntilAsync(() => fixture.Logs.GetSnapshot().Any(r => r.Category == "Nethical.Audit"
+            && r.Message.Contains("\"route\":\"egress/http\"", StringComparison.Ordinal)
+            && r.Message.Contains("\"verdict\":\"refused\"", StringComparison.Ordinal)
+            && r.Message.Contains("invalid_utf8", StringComparison.Ordinal)), "the refusal's audit record", s_timeout);
+    }
 }

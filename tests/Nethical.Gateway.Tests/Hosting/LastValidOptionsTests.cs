@@ -68,4 +68,16 @@ public sealed class LastValidOptionsTests
 
         Assert.Same(next, guard.Current);
     }
+
+    [Fact]
+    public void Current_InvalidReloadBeforeTheFirstRead_KeepsTheOptionsItStartedWith()
+    {
+        var good = WithProviders(2);
+        var monitor = new SettableMonitor { Value = () => good };
+        var guard = new LastValidOptions<ShadowAiOptions>(monitor, NullLogger<LastValidOptions<ShadowAiOptions>>.Instance);
+
+        monitor.Value = () => throw new OptionsValidationException("ShadowAi", typeof(ShadowAiOptions), ["bad CIDR"]);
+
+        Assert.Same(good, guard.Current);
+    }
 }

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Nethical.Gateway.Diagnostics;
+using Nethical.Gateway.Egress;
+using Nethical.Gateway.GuardApi;
 using Nethical.Gateway.Screening;
 using Nethical.Gateway.ShadowAi;
 using Nethical.Guard.Screening;
@@ -59,5 +61,37 @@ public sealed class RegistrationTests
         Assert.NotNull(app.Services.GetService<IPromptScreener>());
         Assert.NotNull(app.Services.GetService<AuditLog>());
         app.MapReverseProxy(static proxy => proxy.UseScreening());
+    }
+
+    [Fact]
+    public async Task MapGuardApi_WithoutAddScreening_SaysWhichCallIsMissing()
+    {
+        await using var app = Build(static services => services.AddShadowAi());
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapGuardApi());
+
+        Assert.Contains("services.AddScreening()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapShadowAiApi_WithoutAddShadowAi_SaysWhichCallIsMissing()
+    {
+        await using var app = Build(static services => services.AddScreening());
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapShadowAiApi());
+
+        Assert.Contains("services.AddShadowAi()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddEgress_CalledTwice_RegistersNothingTwice()
+    {
+        var once = new ServiceCollection().AddEgress();
+        var twice = new ServiceCollection().AddEgress().AddEgress();
+
+        Assert.Equal(once.Count, twice.Count);
+        Assert.Equal(
+            once.Select(static d => d.ServiceType.FullName + "|" + (d.ImplementationType?.FullName ?? "factory")),
+            twice.Select(static d => d.ServiceType.FullName + "|" + (d.ImplementationType?.FullName ?? "factory")));
     }
 }
