@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Nethical.Guard.Detectors;
 using Nethical.Guard.Normalization;
-using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Training;

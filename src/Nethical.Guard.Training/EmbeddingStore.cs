@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Training;

@@ -3,7 +3,6 @@ using System.Text;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Normalization;
-using Nethical.Guard.Offline;
 using Nethical.Guard.Policy;
 using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Nethical.Guard.Offline;
 using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 using Nethical.Guard.Training.Corpus;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Nethical.Guard.Normalization;
-using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 using Nethical.Guard.Training.Corpus;
 

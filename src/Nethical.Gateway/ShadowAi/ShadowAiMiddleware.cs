@@ -3,7 +3,6 @@ using Nethical.Gateway.Diagnostics;
 using Nethical.Gateway.Hosting;
 using Nethical.Gateway.Http;
 using Nethical.Guard;
-using Nethical.Guard.Screening;
 using Nethical.Guard.ShadowAi;
 using Yarp.ReverseProxy.Model;
 

@@ -3,9 +3,7 @@ using Nethical.Guard.Detectors;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Normalization;
-using Nethical.Guard.Offline;
 using Nethical.Guard.Policy;
-using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Screening;

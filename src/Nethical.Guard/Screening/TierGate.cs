@@ -1,7 +1,6 @@
 using Nethical.Guard.Extraction;
 using Nethical.Guard.Normalization;
 using Nethical.Guard.Policy;
-using Nethical.Guard.Screening;
 
 namespace Nethical.Guard.Screening;
 

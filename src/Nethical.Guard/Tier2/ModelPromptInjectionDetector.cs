@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Nethical.Guard.Detectors;
 using Nethical.Guard.Screening;
-using Nethical.Guard.Tier2;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Fallback;

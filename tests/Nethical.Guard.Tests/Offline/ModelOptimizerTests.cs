@@ -2,9 +2,7 @@ using System.Text;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
 using Nethical.Guard.Tests.Tier2;
-using Nethical.Guard.Tier2;
 using Onnx;
 
 namespace Nethical.Guard.Tests.Offline;

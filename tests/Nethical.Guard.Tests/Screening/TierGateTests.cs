@@ -1,8 +1,6 @@
 using Nethical.Guard.Extraction;
-using Nethical.Guard.Offline;
 using Nethical.Guard.Policy;
 using Nethical.Guard.Screening;
-using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Tests.Screening;
 

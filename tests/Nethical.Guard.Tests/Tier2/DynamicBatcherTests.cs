@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Tests.Tier2;

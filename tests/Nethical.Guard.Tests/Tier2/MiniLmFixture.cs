@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
-using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Tests.Tier2;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Nethical.Guard.Detectors;
-using Nethical.Guard.Offline;
 using Nethical.Guard.Policy;
 using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;

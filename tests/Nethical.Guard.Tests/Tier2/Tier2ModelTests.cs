@@ -1,6 +1,4 @@
 using Nethical.Guard.Normalization;
-using Nethical.Guard.Offline;
-using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Tests.Tier2;
