@@ -79,6 +79,30 @@ public sealed class ModelPromptInjectionDetectorTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_TwoRequestsWithinTheBatchWait_ScoredTogetherWhenTheWaitEnds()
+    {
+        // The batch wait is longer than any real wait in a test: a batch that ran on the real clock would fail this.
+        var time = new FakeTimeProvider();
+        var model = new FakeClassifier(texts => texts.Select(_ => 0.1f).ToArray());
+        var wait = TimeSpan.FromSeconds(10);
+        await using var detector = Create(model, new Tier2Options { MaxBatchWait = wait }, time: time);
+
+        var first = detector.EvaluateAsync(["first text"], Tier1, HangBudget, Ct).AsTask();
+        var second = detector.EvaluateAsync(["second text"], Tier1, HangBudget, Ct).AsTask();
+        // Both taken from the queue: the batch's wait has started on the fake clock, and both are in it.
+        await Eventually.UntilAsync(() => detector.QueueDepth == 0, "the batcher to take both texts");
+        time.Advance(wait - TimeSpan.FromTicks(1));
+        var scoredBeforeTheWait = model.Batches;
+        time.Advance(TimeSpan.FromTicks(1));
+        var verdicts = await Task.WhenAll(first, second).WaitAsync(s_timeout, Ct);
+
+        Assert.Equal(0, scoredBeforeTheWait);
+        Assert.Equal(1, model.Batches);
+        Assert.Equal(2, model.Texts);
+        Assert.All(verdicts, v => Assert.False(v.Degraded));
+    }
+
+    [Fact]
     public async Task EvaluateAsync_ModelHangs_DegradedToTier1AtTheBudget()
     {
         var time = new FakeTimeProvider();
