@@ -56,8 +56,11 @@ internal sealed class RealisticMixSource(int seed, double streamShare) : IReques
 
             // Body size log-uniform in [200, 32768] bytes, spread over the turns.
             var size = (int)Math.Exp(Math.Log(200) + (_random.NextDouble() * (Math.Log(32_768) - Math.Log(200))));
+            var withTool = roll < AttackShare + DocumentShare + ToolShare;
+            // A tool call and its result take a quarter of the body (at most 2 KB for the result) and ~300 bytes of JSON.
+            var toolResult = withTool ? Math.Min(2000, size / 4) : 0;
             var turns = 1 + _random.Next(3);
-            var perMessage = Math.Max(20, (size - 150 - system.Length) / ((2 * turns) - 1));
+            var perMessage = Math.Max(20, (size - 150 - system.Length - (withTool ? toolResult + 300 : 0) - (40 * turns)) / ((2 * turns) - 1));
             var messages = new List<ChatBodies.Message>(2 * turns + 3) { new("system", system) };
             for (var turn = 0; turn < turns; turn++)
             {
@@ -69,11 +72,11 @@ internal sealed class RealisticMixSource(int seed, double streamShare) : IReques
                 }
             }
 
-            if (roll < AttackShare + DocumentShare + ToolShare)
+            if (withTool)
             {
                 var callId = "call_" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 messages.Add(new("assistant", null, callId, "search_documents", "{\"query\":\"" + ChatBodies.Words(_random, 30) + "\"}"));
-                messages.Add(new("tool", "Results: " + ChatBodies.Words(_random, Math.Min(perMessage, 2000)), callId));
+                messages.Add(new("tool", "Results: " + ChatBodies.Words(_random, toolResult), callId));
                 return ChatBodies.Write(messages, stream, withTools: true);
             }
 
