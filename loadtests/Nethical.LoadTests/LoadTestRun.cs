@@ -56,6 +56,13 @@ internal static class LoadTestRun
                         ? (upstream.Address, settings with { Path = UpstreamPath })
                         : (servers[name].Address, settings);
                     var result = await RunWithProgressAsync(name, round, runSettings, address, cancellationToken);
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        // A measurement cut short is not one: its counts and throughput would mislead the ratios.
+                        AnsiConsole.MarkupLine("[yellow]cancelled: the report holds the finished measurements only[/]");
+                        break;
+                    }
+
                     results.Add(result with { Target = name, Round = round });
                     PrintLine(results[^1]);
                 }
