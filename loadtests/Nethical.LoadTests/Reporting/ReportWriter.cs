@@ -65,6 +65,23 @@ internal static class ReportWriter
         }
 
         md.AppendLine();
+        if (report.Results.Any(static r => r.StepResults.Count > 0))
+        {
+            md.AppendLine("## Steps");
+            md.AppendLine();
+            md.AppendLine("| target | round | step | rate req/s | completed | req/s | p50 ms | p99 ms | max ms |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in report.Results)
+            {
+                foreach (var step in r.StepResults)
+                {
+                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {step.Step} | {step.Rate:0.#} | {step.Completed} | {step.Throughput:0.0} | {step.Latency.P50Ms:0.00} | {step.Latency.P99Ms:0.00} | {step.Latency.MaxMs:0.00} |");
+                }
+            }
+
+            md.AppendLine();
+        }
+
         if (report.Comparisons.Count > 0)
         {
             md.AppendLine("## Gateway / YARP");

@@ -63,8 +63,14 @@ internal static class LoadRunner
     {
         var settings = state.Settings;
         var frequency = (double)TimeProvider.System.TimestampFrequency;
+        var step = -1;
         foreach (var segment in Segments(settings))
         {
+            if (segment.Measured)
+            {
+                step++;
+            }
+
             state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s" : "warm-up";
             var interval = frequency / segment.Rate;
             var segmentStart = state.Start + Ticks(segment.Start);
@@ -119,7 +125,7 @@ internal static class LoadRunner
                     state.OnSentLate(Math.Max(0, now - intended));
                 }
 
-                _ = SendAsync(state, client, uri, source.Next(), intended, measured, cancellationToken);
+                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken);
             }
         }
     }
@@ -151,7 +157,7 @@ internal static class LoadRunner
                         state.OnSentLate(0);
                     }
 
-                    await SendAsync(state, client, uri, source.Next(), now, measured, cancellationToken);
+                    await SendAsync(state, client, uri, source.Next(), now, measured, 0, cancellationToken);
                 }
             }, CancellationToken.None);
         }
@@ -159,7 +165,8 @@ internal static class LoadRunner
         await Task.WhenAll(clients);
     }
 
-    private static async Task SendAsync(RunState state, HttpClient client, Uri uri, byte[] body, long intended, bool measured, CancellationToken cancellationToken)
+    private static async Task SendAsync(RunState state, HttpClient client, Uri uri, byte[] body, long intended, bool measured, int step,
+        CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref state.InFlight);
         state.Progress.OnSent();
@@ -179,7 +186,7 @@ internal static class LoadRunner
             state.Progress.OnCompleted();
             if (measured)
             {
-                state.OnCompleted((int)response.StatusCode, end - intended, end);
+                state.OnCompleted((int)response.StatusCode, end - intended, end, step);
             }
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException)
@@ -268,6 +275,8 @@ internal static class LoadRunner
         private readonly LongConcurrentHistogram _lateness = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram[] _perSecond;
         private readonly long[] _completedPerSecond;
+        private readonly LongConcurrentHistogram[] _stepLatency;
+        private readonly long[] _stepCompleted;
         private readonly ConcurrentDictionary<int, long> _statusCodes = new();
         private readonly ConcurrentDictionary<string, long> _errorKinds = new();
         private readonly long _lateThresholdTicks;
@@ -295,6 +304,14 @@ internal static class LoadRunner
             }
 
             _completedPerSecond = new long[seconds];
+            var steps = settings.IsClosed ? 1 : Math.Max(1, settings.Steps);
+            _stepLatency = new LongConcurrentHistogram[steps];
+            for (var i = 0; i < steps; i++)
+            {
+                _stepLatency[i] = new LongConcurrentHistogram(1, HighestMicros, 3);
+            }
+
+            _stepCompleted = new long[steps];
         }
 
         public void OnScheduled() => Interlocked.Increment(ref _scheduled);
@@ -315,10 +332,13 @@ internal static class LoadRunner
             }
         }
 
-        public void OnCompleted(int status, long latencyTicks, long endTimestamp)
+        public void OnCompleted(int status, long latencyTicks, long endTimestamp, int step)
         {
             var micros = Math.Clamp(Micros(latencyTicks), 1, HighestMicros);
             _latency.RecordValue(micros);
+            step = Math.Min(step, _stepLatency.Length - 1);
+            _stepLatency[step].RecordValue(micros);
+            Interlocked.Increment(ref _stepCompleted[step]);
             var second = (int)Math.Clamp((endTimestamp - _measureStart) / TimeProvider.System.TimestampFrequency, 0, _perSecond.Length - 1);
             _perSecond[second].RecordValue(micros);
             Interlocked.Increment(ref _completedPerSecond[second]);
@@ -382,7 +402,26 @@ internal static class LoadRunner
                     .ToDictionary(static pair => pair.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), static pair => pair.Value),
                 ErrorKinds = _errorKinds.OrderBy(static pair => pair.Key, StringComparer.Ordinal).ToDictionary(static pair => pair.Key, static pair => pair.Value),
                 Series = series,
+                StepResults = StepResults(),
             };
+        }
+
+        /// <summary>Per step of an open run in steps (by intended send time); empty otherwise.</summary>
+        private List<StepResult> StepResults()
+        {
+            var steps = new List<StepResult>();
+            if (_stepLatency.Length < 2)
+            {
+                return steps;
+            }
+
+            for (var i = 0; i < _stepLatency.Length; i++)
+            {
+                var completed = Interlocked.Read(ref _stepCompleted[i]);
+                steps.Add(new StepResult(i + 1, Settings.Rate * (i + 1), completed, completed / Settings.StepDuration.TotalSeconds, Summarize(_stepLatency[i])));
+            }
+
+            return steps;
         }
 
         private static LatencySummary Summarize(LongConcurrentHistogram histogram)

@@ -36,7 +36,12 @@ internal sealed record RunResult
     public IReadOnlyDictionary<string, long> StatusCodes { get; init; } = new Dictionary<string, long>();
     public IReadOnlyDictionary<string, long> ErrorKinds { get; init; } = new Dictionary<string, long>();
     public IReadOnlyList<SecondSample> Series { get; init; } = [];
+    /// <summary>Open model in steps: each step's numbers (requests by their intended send time).</summary>
+    public IReadOnlyList<StepResult> StepResults { get; init; } = [];
 }
+
+/// <summary>One rate step of an open run: the requests intended in it, answered, and their latency.</summary>
+internal sealed record StepResult(int Step, double Rate, long Completed, double Throughput, LatencySummary Latency);
 
 /// <summary>Latency in milliseconds, from the intended send time (open model) or the send (closed model) to the last byte.</summary>
 internal sealed record LatencySummary
