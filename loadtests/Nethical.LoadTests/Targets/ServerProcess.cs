@@ -47,7 +47,6 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["DOTNET_gcServer"] = "1";
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{name}: the process did not start.");
         s_running[process.Id] = process;
         var server = new ServerProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
