@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Nethical.LoadTests.Reporting;
+using Nethical.LoadTests.Running;
+using Nethical.LoadTests.Scenarios;
+using Nethical.LoadTests.Targets;
+using Spectre.Console;
+
+namespace Nethical.LoadTests;
+
+/// <summary>The harness's command line: a load run (the default) or the plain-YARP baseline server (<c>--baseline-server</c>).</summary>
+internal static class LoadTestCli
+{
+    private static readonly string[] s_defaultTargets = ["yarp", "gateway"];
+
+    public static RootCommand Build()
+    {
+        var scenario = new Option<string>("--scenario") { Description = "passthrough | tier1 | realistic", DefaultValueFactory = _ => "passthrough" };
+        var rate = new Option<double>("--rate") { Description = "Open model: requests per second (step k runs at k × rate)", DefaultValueFactory = _ => 500 };
+        var steps = new Option<int>("--steps") { Description = "Open model: rate steps", DefaultValueFactory = _ => 1 };
+        var stepDuration = new Option<string>("--step-duration") { Description = "Length of each step", DefaultValueFactory = _ => "10s" };
+        var duration = new Option<string>("--duration") { Description = "Measured time per target and round (without steps)", DefaultValueFactory = _ => "30s" };
+        var warmup = new Option<string>("--warmup") { Description = "Warm-up before each measurement, not counted", DefaultValueFactory = _ => "5s" };
+        var clients = new Option<int>("--clients") { Description = "Closed model: this many clients instead of a rate" };
+        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open model: in-flight cap (over it: dropped by the generator)", DefaultValueFactory = _ => 4096 };
+        var timeout = new Option<string>("--timeout") { Description = "Per-request timeout", DefaultValueFactory = _ => "30s" };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds; each measures every target once, YARP first", DefaultValueFactory = _ => 2 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the request mix", DefaultValueFactory = _ => 42 };
+        var streamShare = new Option<double>("--stream-share") { Description = "Share of requests with \"stream\": true (0–1)" };
+        var upstreamLatency = new Option<string>("--upstream-latency") { Description = "The fake upstream's latency", DefaultValueFactory = _ => "0ms" };
+        var targets = new Option<string[]>("--targets") { Description = "Targets measured each round: yarp, gateway, upstream (direct)", DefaultValueFactory = _ => s_defaultTargets, AllowMultipleArgumentsPerToken = true };
+        var reports = new Option<string?>("--reports") { Description = "Reports folder (default: loadtests/reports)" };
+        var baselineServer = new Option<bool>("--baseline-server") { Description = "Run as the plain-YARP baseline server (started by the harness)", Hidden = true };
+        var port = new Option<int>("--port") { Hidden = true };
+        var upstream = new Option<string?>("--upstream") { Hidden = true };
+
+        var root = new RootCommand("Nethical load tests: the gateway against plain YARP, open or closed model, on loopback only")
+        {
+            scenario, rate, steps, stepDuration, duration, warmup, clients, maxInFlight, timeout, rounds, seed, streamShare,
+            upstreamLatency, targets, reports, baselineServer, port, upstream,
+        };
+        root.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (parseResult.GetValue(baselineServer))
+            {
+                return await BaselineServer.RunAsync(parseResult.GetValue(port), new Uri(parseResult.GetValue(upstream)!), cancellationToken);
+            }
+
+            var settings = new LoadSettings
+            {
+                Scenario = ScenarioCatalog.Get(parseResult.GetValue(scenario)!).Name,
+                Rate = parseResult.GetValue(rate),
+                Steps = parseResult.GetValue(steps),
+                StepDuration = Duration.Parse(parseResult.GetValue(stepDuration)!),
+                Duration = Duration.Parse(parseResult.GetValue(duration)!),
+                Warmup = Duration.Parse(parseResult.GetValue(warmup)!),
+                Clients = parseResult.GetValue(clients),
+                MaxInFlight = parseResult.GetValue(maxInFlight),
+                RequestTimeout = Duration.Parse(parseResult.GetValue(timeout)!),
+                Seed = parseResult.GetValue(seed),
+                StreamShare = parseResult.GetValue(streamShare),
+            };
+            return await LoadTestRun.RunAsync(
+                settings,
+                Math.Max(1, parseResult.GetValue(rounds)),
+                parseResult.GetValue(targets)!,
+                Duration.Parse(parseResult.GetValue(upstreamLatency)!),
+                parseResult.GetValue(reports) ?? Path.Combine(ProxyRouting.RepositoryRoot(), "loadtests", "reports"),
+                cancellationToken);
+        });
+        return root;
+    }
+}

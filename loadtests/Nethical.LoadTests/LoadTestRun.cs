@@ -1,0 +1,157 @@
+using System.Globalization;
+using Nethical.LoadTests.Reporting;
+using Nethical.LoadTests.Running;
+using Nethical.LoadTests.Scenarios;
+using Nethical.LoadTests.Targets;
+using Spectre.Console;
+
+namespace Nethical.LoadTests;
+
+/// <summary>One harness run: the upstream, the servers, the rounds (each target in turn), the summary and the report.</summary>
+internal static class LoadTestRun
+{
+    private const string UpstreamPath = "/v1/chat/completions";
+
+    public static async Task<int> RunAsync(LoadSettings settings, int rounds, IReadOnlyList<string> targetNames, TimeSpan upstreamLatency,
+        string reportsRoot, CancellationToken cancellationToken)
+    {
+        var scenario = ScenarioCatalog.Get(settings.Scenario);
+        var names = targetNames.SelectMany(static t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(static t => t.ToLowerInvariant()).Distinct().ToList();
+        if (names.Count == 0 || names.Any(static t => t is not ("yarp" or "gateway" or "upstream")))
+        {
+            AnsiConsole.MarkupLine("[red]--targets takes yarp, gateway and upstream.[/]");
+            return 2;
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        var results = new List<RunResult>();
+        var servers = new Dictionary<string, ServerProcess>();
+        Console.CancelKeyPress += OnCancel;
+        try
+        {
+            await using var upstream = await FakeUpstream.StartAsync(upstreamLatency, cancellationToken);
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"fake upstream at [blue]{upstream.Address}[/] (latency {upstreamLatency.TotalMilliseconds:0} ms)");
+            if (names.Contains("yarp"))
+            {
+                servers["yarp"] = await Targets.Targets.StartBaselineAsync(upstream.Address, cancellationToken);
+            }
+
+            if (names.Contains("gateway"))
+            {
+                AnsiConsole.MarkupLine("starting the gateway (Release build; tier 2 loads at start, up to 120 s)…");
+                servers["gateway"] = await Targets.Targets.StartGatewayAsync(upstream.Address, scenario.GatewayArguments, cancellationToken);
+            }
+
+            foreach (var server in servers.Values)
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{server.Name} at [blue]{server.Address}[/] (pid {server.ProcessId})");
+            }
+
+            for (var round = 1; round <= rounds && !cancellationToken.IsCancellationRequested; round++)
+            {
+                foreach (var name in names)
+                {
+                    var (address, runSettings) = name == "upstream"
+                        ? (upstream.Address, settings with { Path = UpstreamPath })
+                        : (servers[name].Address, settings);
+                    var result = await RunWithProgressAsync(name, round, runSettings, address, cancellationToken);
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        // A measurement cut short is not one: its counts and throughput would mislead the ratios.
+                        AnsiConsole.MarkupLine("[yellow]cancelled: the report holds the finished measurements only[/]");
+                        break;
+                    }
+
+                    results.Add(result with { Target = name, Round = round });
+                    PrintLine(results[^1]);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine("[yellow]cancelled: the report holds the finished measurements only[/]");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancel;
+            foreach (var server in servers.Values)
+            {
+                await server.DisposeAsync();
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            return 1;
+        }
+
+        var comparisons = Comparison.From(results);
+        foreach (var comparison in comparisons)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"gateway/YARP ({comparison.Of}): throughput {comparison.GatewayThroughput:0.0} / {comparison.YarpThroughput:0.0} req/s = {comparison.ThroughputRatio:0.000}, p50 added {comparison.P50AddedMs:+0.00;-0.00;0.00} ms, p99 added {comparison.P99AddedMs:+0.00;-0.00;0.00} ms"));
+        }
+
+        var folder = ReportWriter.FolderFor(reportsRoot, scenario.Name, started);
+        var report = ReportWriter.Write(folder, new RunReport
+        {
+            Scenario = scenario.Name,
+            ScenarioDescription = scenario.Description,
+            StartedUtc = started,
+            Settings = settings,
+            UpstreamLatencyMs = upstreamLatency.TotalMilliseconds,
+            Results = results,
+            Comparisons = comparisons,
+        });
+        Console.WriteLine($"report: {folder}");
+        foreach (var chart in report.Charts)
+        {
+            Console.WriteLine($"  {chart}");
+        }
+
+        return 0;
+
+        static void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            // The first Ctrl-C lets the run end and the servers be killed in order; the kill here is the backstop.
+            ServerProcess.KillAll();
+        }
+    }
+
+    private static async Task<RunResult> RunWithProgressAsync(string target, int round, LoadSettings settings, Uri address, CancellationToken cancellationToken)
+    {
+        var progress = new LoadProgress();
+        var run = LoadRunner.RunAsync(settings, address, cancellationToken, progress);
+        var table = new Table().AddColumns("target", "phase", "s", "sent", "done", "err", "drop", "rate", "p99 ms");
+        table.AddRow("", "", "", "", "", "", "", "", "");
+        await AnsiConsole.Live(table).StartAsync(async context =>
+        {
+            long lastCompleted = 0;
+            var lastTime = TimeSpan.Zero;
+            while (!run.IsCompleted)
+            {
+                await Task.WhenAny(run, Task.Delay(1000, CancellationToken.None));
+                var elapsed = progress.Elapsed;
+                var completed = progress.Completed;
+                var currentRate = elapsed > lastTime ? (completed - lastCompleted) / (elapsed - lastTime).TotalSeconds : 0;
+                (lastCompleted, lastTime) = (completed, elapsed);
+                var inv = CultureInfo.InvariantCulture;
+                table.UpdateCell(0, 0, $"{target} #{round}");
+                table.UpdateCell(0, 1, progress.Phase);
+                table.UpdateCell(0, 2, elapsed.TotalSeconds.ToString("0", inv));
+                table.UpdateCell(0, 3, progress.Sent.ToString(inv));
+                table.UpdateCell(0, 4, completed.ToString(inv));
+                table.UpdateCell(0, 5, progress.Errors.ToString(inv));
+                table.UpdateCell(0, 6, progress.Dropped.ToString(inv));
+                table.UpdateCell(0, 7, currentRate.ToString("0", inv));
+                table.UpdateCell(0, 8, progress.P99Ms.ToString("0.00", inv));
+                context.Refresh();
+            }
+        });
+        return await run;
+    }
+
+    private static void PrintLine(RunResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{r.Target,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}"));
+}

@@ -1,0 +1,3 @@
+using Nethical.LoadTests;
+
+return await LoadTestCli.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Nethical.LoadTests.Running;
+
+namespace Nethical.LoadTests.Reporting;
+
+/// <summary>Writes a run's folder: <c>report.md</c>, <c>report.json</c> and the two charts.</summary>
+internal static class ReportWriter
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary><c>loadtests/reports/&lt;scenario&gt;-&lt;utc timestamp&gt;/</c> under <paramref name="reportsRoot"/>.</summary>
+    public static string FolderFor(string reportsRoot, string scenario, DateTimeOffset startedUtc) =>
+        Path.Combine(reportsRoot, $"{scenario}-{startedUtc.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}");
+
+    public static RunReport Write(string folder, RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Directory.CreateDirectory(folder);
+        var charts = Charts.Write(folder, report.Results);
+        report = report with { Charts = charts };
+        File.WriteAllText(Path.Combine(folder, "report.json"), ToJson(report));
+        File.WriteAllText(Path.Combine(folder, "report.md"), ToMarkdown(report));
+        return report;
+    }
+
+    public static string ToJson(RunReport report) => JsonSerializer.Serialize(report, JsonOptions);
+
+    public static string ToMarkdown(RunReport report)
+    {
+        var settings = report.Settings;
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"# Load test: {report.Scenario}");
+        md.AppendLine();
+        md.AppendLine(report.ScenarioDescription);
+        md.AppendLine();
+        md.AppendLine("## Settings");
+        md.AppendLine();
+        md.AppendLine(inv, $"- started (UTC): {report.StartedUtc:yyyy-MM-dd HH:mm:ss}");
+        md.AppendLine(inv, $"- machine: {report.Machine} ({report.ProcessorCount} logical processors seen)");
+        md.AppendLine(settings.IsClosed
+            ? string.Create(inv, $"- model: closed, {settings.Clients} clients")
+            : string.Create(inv, $"- model: open, {settings.Rate:0.#} req/s{(settings.Steps > 1 ? $" in {settings.Steps} steps of {settings.StepDuration.TotalSeconds:0.#} s (step k at k × rate)" : "")}"));
+        md.AppendLine(inv, $"- measured: {settings.MeasuredDuration.TotalSeconds:0.#} s per target and round, after {settings.Warmup.TotalSeconds:0.#} s of warm-up (not counted)");
+        md.AppendLine(inv, $"- in-flight cap: {settings.MaxInFlight}; request timeout: {settings.RequestTimeout.TotalSeconds:0.#} s; late when sent > {settings.LateThreshold.TotalMilliseconds:0.#} ms after the intended time");
+        md.AppendLine(inv, $"- upstream: in-process fake, latency {report.UpstreamLatencyMs:0.#} ms; streamed share {settings.StreamShare:P0}; seed {settings.Seed}");
+        md.AppendLine("- latency: open model from each request's intended send time to its last byte (no coordinated omission)");
+        md.AppendLine();
+        md.AppendLine("## Results");
+        md.AppendLine();
+        md.AppendLine("| target | round | req/s | p50 ms | p75 ms | p95 ms | p99 ms | p99.9 ms | max ms | mean ms | scheduled | sent | completed | 2xx | errors | dropped | late (max ms) | status codes | error kinds |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in report.Results)
+        {
+            var l = r.Latency;
+            md.AppendLine(inv, $"| {r.Target} | {r.Round} | {r.Throughput:0.0} | {l.P50Ms:0.00} | {l.P75Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.P999Ms:0.00} | {l.MaxMs:0.00} | {l.MeanMs:0.00} | {r.Scheduled} | {r.Sent} | {r.Completed} | {r.Ok} | {r.Errors} | {r.DroppedByGenerator} | {r.Late} ({r.LateMaxMs:0.0}) | {Join(r.StatusCodes)} | {Join(r.ErrorKinds)} |");
+        }
+
+        md.AppendLine();
+        if (report.Results.Any(static r => r.StepResults.Count > 0))
+        {
+            md.AppendLine("## Steps");
+            md.AppendLine();
+            md.AppendLine("| target | round | step | rate req/s | completed | req/s | p50 ms | p99 ms | max ms |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in report.Results)
+            {
+                foreach (var step in r.StepResults)
+                {
+                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {step.Step} | {step.Rate:0.#} | {step.Completed} | {step.Throughput:0.0} | {step.Latency.P50Ms:0.00} | {step.Latency.P99Ms:0.00} | {step.Latency.MaxMs:0.00} |");
+                }
+            }
+
+            md.AppendLine();
+        }
+
+        if (report.Comparisons.Count > 0)
+        {
+            md.AppendLine("## Gateway / YARP");
+            md.AppendLine();
+            md.AppendLine("| of | gateway req/s | YARP req/s | throughput ratio | p50 added ms | p99 added ms |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            foreach (var c in report.Comparisons)
+            {
+                md.AppendLine(inv, $"| {c.Of} | {c.GatewayThroughput:0.0} | {c.YarpThroughput:0.0} | {c.ThroughputRatio:0.000} | {c.P50AddedMs:+0.00;-0.00;0.00} | {c.P99AddedMs:+0.00;-0.00;0.00} |");
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Charts");
+        md.AppendLine();
+        foreach (var chart in report.Charts)
+        {
+            md.AppendLine(chart.Contains(' ', StringComparison.Ordinal) ? "- " + chart : $"![{chart}]({chart})");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Caveat");
+        md.AppendLine();
+        md.AppendLine("The load generator, the fake upstream, the gateway and YARP share the same cores: the absolute numbers say what this machine can do with all of them on it, not what the gateway does alone. The ratios (measured alternately, same upstream, same load) are the useful part.");
+        return md.ToString();
+    }
+
+    private static string Join(IReadOnlyDictionary<string, long> counts) =>
+        counts.Count == 0 ? "–" : string.Join(", ", counts.Select(static pair => $"{pair.Key}: {pair.Value}"));
+}

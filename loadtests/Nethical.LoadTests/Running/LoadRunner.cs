@@ -1,0 +1,449 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using HdrHistogram;
+using Nethical.LoadTests.Scenarios;
+
+namespace Nethical.LoadTests.Running;
+
+/// <summary>
+/// Drives one target with one load and measures it. Open model: each request has an intended send time from the
+/// arrival rate and its latency counts from that time, so a server that stalls the generator cannot hide its latency
+/// (no coordinated omission); a request the generator sends late still counts from its intended time, and is counted
+/// as late. Closed model: <see cref="LoadSettings.Clients"/> loops, latency from each send.
+/// </summary>
+internal static class LoadRunner
+{
+    // Histograms in microseconds, from 1 µs to 10 minutes.
+    private const long HighestMicros = 600_000_000;
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    public static async Task<RunResult> RunAsync(LoadSettings settings, Uri target, CancellationToken cancellationToken, LoadProgress? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(target);
+        var scenario = ScenarioCatalog.Get(settings.Scenario);
+        var source = scenario.CreateSource(settings.Seed, settings.StreamShare);
+        var requestUri = new Uri(target, settings.Path);
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = Math.Max(settings.MaxInFlight, settings.Clients) + 16,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+        };
+        using var client = new HttpClient(handler) { Timeout = settings.RequestTimeout };
+        var state = new RunState(settings, progress ?? new LoadProgress());
+        state.Progress.Start(state.Start);
+
+        if (settings.IsClosed)
+        {
+            await RunClosedAsync(state, client, requestUri, source, cancellationToken);
+        }
+        else
+        {
+            await RunOpenAsync(state, client, requestUri, source, cancellationToken);
+        }
+
+        state.Progress.Phase = "draining";
+        // Responses of measured requests still count after the measured phase: wait for them, bounded by the timeout.
+        var drainUntil = TimeProvider.System.GetTimestamp() + Ticks(settings.RequestTimeout + TimeSpan.FromSeconds(2));
+        while (Interlocked.Read(ref state.InFlight) > 0 && TimeProvider.System.GetTimestamp() < drainUntil && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        state.Progress.Phase = "done";
+        return state.ToResult(scenario.Name);
+    }
+
+    private static async Task RunOpenAsync(RunState state, HttpClient client, Uri uri, IRequestSource source, CancellationToken cancellationToken)
+    {
+        var settings = state.Settings;
+        var frequency = (double)TimeProvider.System.TimestampFrequency;
+        var step = -1;
+        foreach (var segment in Segments(settings))
+        {
+            if (segment.Measured)
+            {
+                step++;
+            }
+
+            state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s" : "warm-up";
+            var interval = frequency / segment.Rate;
+            var segmentStart = state.Start + Ticks(segment.Start);
+            var segmentEnd = state.Start + Ticks(segment.End);
+            for (long n = 0; ; n++)
+            {
+                var intended = segmentStart + (long)(n * interval);
+                if (intended >= segmentEnd || cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var now = TimeProvider.System.GetTimestamp();
+                if (intended > now)
+                {
+                    // Task.Delay's resolution is about a millisecond; the wait's error counts in the latency (from the
+                    // intended time), equally for every target.
+                    var wait = TimeSpan.FromSeconds((intended - now) / frequency);
+                    if (wait >= TimeSpan.FromMilliseconds(1))
+                    {
+                        try
+                        {
+                            await Task.Delay(wait, cancellationToken);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            break;
+                        }
+                    }
+
+                    now = TimeProvider.System.GetTimestamp();
+                }
+
+                var measured = segment.Measured;
+                if (measured)
+                {
+                    state.OnScheduled();
+                }
+
+                if (Interlocked.Read(ref state.InFlight) >= settings.MaxInFlight)
+                {
+                    if (measured)
+                    {
+                        state.OnDropped();
+                    }
+
+                    continue;
+                }
+
+                if (measured)
+                {
+                    state.OnSentLate(Math.Max(0, now - intended));
+                }
+
+                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken);
+            }
+        }
+    }
+
+    private static async Task RunClosedAsync(RunState state, HttpClient client, Uri uri, IRequestSource source, CancellationToken cancellationToken)
+    {
+        var settings = state.Settings;
+        var warmupEnd = state.Start + Ticks(settings.Warmup);
+        var end = warmupEnd + Ticks(settings.MeasuredDuration);
+        state.Progress.Phase = settings.Warmup > TimeSpan.Zero ? "warm-up" : $"measuring with {settings.Clients} clients";
+        var clients = new Task[settings.Clients];
+        for (var i = 0; i < clients.Length; i++)
+        {
+            clients[i] = Task.Run(async () =>
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var now = TimeProvider.System.GetTimestamp();
+                    if (now >= end)
+                    {
+                        return;
+                    }
+
+                    var measured = now >= warmupEnd;
+                    if (measured)
+                    {
+                        state.Progress.Phase = $"measuring with {settings.Clients} clients";
+                        state.OnScheduled();
+                        state.OnSentLate(0);
+                    }
+
+                    await SendAsync(state, client, uri, source.Next(), now, measured, 0, cancellationToken);
+                }
+            }, CancellationToken.None);
+        }
+
+        await Task.WhenAll(clients);
+    }
+
+    private static async Task SendAsync(RunState state, HttpClient client, Uri uri, byte[] body, long intended, bool measured, int step,
+        CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref state.InFlight);
+        state.Progress.OnSent();
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = s_json;
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-loadtest");
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // Read to the last byte (an SSE stream to its [DONE]).
+            await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
+            {
+                await stream.CopyToAsync(Stream.Null, cancellationToken);
+            }
+
+            var end = TimeProvider.System.GetTimestamp();
+            state.Progress.OnCompleted();
+            if (measured)
+            {
+                state.OnCompleted((int)response.StatusCode, end - intended, end, step);
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException)
+        {
+            state.Progress.OnError();
+            if (measured)
+            {
+                state.OnError(cancellationToken.IsCancellationRequested ? "cancelled" : Classify(exception));
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref state.InFlight);
+        }
+    }
+
+    /// <summary>Connection refused, timeout, reset or other.</summary>
+    internal static string Classify(Exception exception)
+    {
+        if (exception is TaskCanceledException { InnerException: TimeoutException } or TimeoutException)
+        {
+            return "timeout";
+        }
+
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return "connection_refused";
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }:
+                    return "reset";
+                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                    return "timeout";
+                case HttpIOException:
+                    return "reset";
+                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }:
+                    return "connection_refused";
+                case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }:
+                    return "reset";
+            }
+        }
+
+        return exception is IOException ? "reset" : "other";
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
+
+    internal readonly record struct Segment(TimeSpan Start, TimeSpan End, double Rate, bool Measured);
+
+    /// <summary>The open model's phases: warm-up at the first rate, then the steps (or one step of the duration).</summary>
+    internal static IEnumerable<Segment> Segments(LoadSettings settings)
+    {
+        if (settings.Rate <= 0)
+        {
+            throw new ArgumentException("The rate must be above zero.", nameof(settings));
+        }
+
+        if (settings.Warmup > TimeSpan.Zero)
+        {
+            yield return new Segment(TimeSpan.Zero, settings.Warmup, settings.Rate, Measured: false);
+        }
+
+        if (settings.Steps <= 1)
+        {
+            yield return new Segment(settings.Warmup, settings.Warmup + settings.Duration, settings.Rate, Measured: true);
+            yield break;
+        }
+
+        for (var step = 0; step < settings.Steps; step++)
+        {
+            var start = settings.Warmup + (settings.StepDuration * step);
+            yield return new Segment(start, start + settings.StepDuration, settings.Rate * (step + 1), Measured: true);
+        }
+    }
+
+    /// <summary>The counters and histograms of one run.</summary>
+    private sealed class RunState
+    {
+        public readonly LoadSettings Settings;
+        public readonly LoadProgress Progress;
+        public readonly long Start = TimeProvider.System.GetTimestamp();
+        public long InFlight;
+        private readonly long _measureStart;
+        private readonly LongConcurrentHistogram _latency = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram _lateness = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram[] _perSecond;
+        private readonly long[] _completedPerSecond;
+        private readonly LongConcurrentHistogram[] _stepLatency;
+        private readonly long[] _stepCompleted;
+        private readonly ConcurrentDictionary<int, long> _statusCodes = new();
+        private readonly ConcurrentDictionary<string, long> _errorKinds = new();
+        private readonly long _lateThresholdTicks;
+        private long _scheduled;
+        private long _sent;
+        private long _dropped;
+        private long _late;
+        private long _completed;
+        private long _ok;
+        private long _errors;
+        private long _sinceP99Update;
+
+        public RunState(LoadSettings settings, LoadProgress progress)
+        {
+            Settings = settings;
+            Progress = progress;
+            _measureStart = Start + Ticks(settings.Warmup);
+            _lateThresholdTicks = Ticks(settings.LateThreshold);
+            // One bucket per measured second and the drain after it.
+            var seconds = (int)Math.Ceiling((settings.MeasuredDuration + settings.RequestTimeout).TotalSeconds) + 3;
+            _perSecond = new LongConcurrentHistogram[seconds];
+            for (var i = 0; i < seconds; i++)
+            {
+                _perSecond[i] = new LongConcurrentHistogram(1, HighestMicros, 2);
+            }
+
+            _completedPerSecond = new long[seconds];
+            var steps = settings.IsClosed ? 1 : Math.Max(1, settings.Steps);
+            _stepLatency = new LongConcurrentHistogram[steps];
+            for (var i = 0; i < steps; i++)
+            {
+                _stepLatency[i] = new LongConcurrentHistogram(1, HighestMicros, 3);
+            }
+
+            _stepCompleted = new long[steps];
+        }
+
+        public void OnScheduled() => Interlocked.Increment(ref _scheduled);
+
+        public void OnDropped()
+        {
+            Interlocked.Increment(ref _dropped);
+            Progress.OnDropped();
+        }
+
+        public void OnSentLate(long lateTicks)
+        {
+            Interlocked.Increment(ref _sent);
+            _lateness.RecordValue(Math.Clamp(Micros(lateTicks), 1, HighestMicros));
+            if (lateTicks > _lateThresholdTicks)
+            {
+                Interlocked.Increment(ref _late);
+            }
+        }
+
+        public void OnCompleted(int status, long latencyTicks, long endTimestamp, int step)
+        {
+            var micros = Math.Clamp(Micros(latencyTicks), 1, HighestMicros);
+            _latency.RecordValue(micros);
+            step = Math.Min(step, _stepLatency.Length - 1);
+            _stepLatency[step].RecordValue(micros);
+            Interlocked.Increment(ref _stepCompleted[step]);
+            var second = (int)Math.Clamp((endTimestamp - _measureStart) / TimeProvider.System.TimestampFrequency, 0, _perSecond.Length - 1);
+            _perSecond[second].RecordValue(micros);
+            Interlocked.Increment(ref _completedPerSecond[second]);
+            _statusCodes.AddOrUpdate(status, 1, static (_, count) => count + 1);
+            Interlocked.Increment(ref _completed);
+            if (status is >= 200 and < 300)
+            {
+                Interlocked.Increment(ref _ok);
+            }
+
+            // The live p99 is a percentile over the whole histogram: refresh it every few hundred answers, not each.
+            if (Interlocked.Increment(ref _sinceP99Update) % 256 == 0)
+            {
+                Progress.P99Ms = _latency.GetValueAtPercentile(99) / 1000.0;
+            }
+        }
+
+        public void OnError(string kind)
+        {
+            _errorKinds.AddOrUpdate(kind, 1, static (_, count) => count + 1);
+            Interlocked.Increment(ref _errors);
+        }
+
+        public RunResult ToResult(string scenario)
+        {
+            var seconds = Settings.MeasuredDuration.TotalSeconds;
+            // Trim the drain's empty tail from the series.
+            var last = Array.FindLastIndex(_completedPerSecond, static count => count > 0);
+            var series = new List<SecondSample>(Math.Max(0, last + 1));
+            for (var i = 0; i <= last; i++)
+            {
+                var bucket = _perSecond[i];
+                series.Add(new SecondSample(i, Interlocked.Read(ref _completedPerSecond[i]), bucket.TotalCount == 0 ? 0 : bucket.GetValueAtPercentile(99) / 1000.0));
+            }
+
+            var sent = Interlocked.Read(ref _sent);
+            var completed = Interlocked.Read(ref _completed);
+            var errors = Interlocked.Read(ref _errors);
+            return new RunResult
+            {
+                Scenario = scenario,
+                Model = Settings.IsClosed ? "closed" : "open",
+                Rate = Settings.IsClosed ? 0 : Settings.Rate,
+                Steps = Settings.IsClosed ? 0 : Math.Max(1, Settings.Steps),
+                Clients = Settings.Clients,
+                DurationSeconds = seconds,
+                Scheduled = Interlocked.Read(ref _scheduled),
+                Sent = sent,
+                DroppedByGenerator = Interlocked.Read(ref _dropped),
+                Late = Interlocked.Read(ref _late),
+                LateThresholdMs = Settings.LateThreshold.TotalMilliseconds,
+                LateMaxMs = _lateness.TotalCount == 0 ? 0 : _lateness.GetMaxValue() / 1000.0,
+                LateP99Ms = _lateness.TotalCount == 0 ? 0 : _lateness.GetValueAtPercentile(99) / 1000.0,
+                Completed = completed,
+                Ok = Interlocked.Read(ref _ok),
+                Errors = errors,
+                Unfinished = Math.Max(0, sent - completed - errors),
+                Throughput = seconds > 0 ? completed / seconds : 0,
+                Latency = Summarize(_latency),
+                StatusCodes = _statusCodes.OrderBy(static pair => pair.Key)
+                    .ToDictionary(static pair => pair.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), static pair => pair.Value),
+                ErrorKinds = _errorKinds.OrderBy(static pair => pair.Key, StringComparer.Ordinal).ToDictionary(static pair => pair.Key, static pair => pair.Value),
+                Series = series,
+                StepResults = StepResults(),
+            };
+        }
+
+        /// <summary>Per step of an open run in steps (by intended send time); empty otherwise.</summary>
+        private List<StepResult> StepResults()
+        {
+            var steps = new List<StepResult>();
+            if (_stepLatency.Length < 2)
+            {
+                return steps;
+            }
+
+            for (var i = 0; i < _stepLatency.Length; i++)
+            {
+                var completed = Interlocked.Read(ref _stepCompleted[i]);
+                steps.Add(new StepResult(i + 1, Settings.Rate * (i + 1), completed, completed / Settings.StepDuration.TotalSeconds, Summarize(_stepLatency[i])));
+            }
+
+            return steps;
+        }
+
+        private static LatencySummary Summarize(LongConcurrentHistogram histogram)
+        {
+            if (histogram.TotalCount == 0)
+            {
+                return new LatencySummary();
+            }
+
+            return new LatencySummary
+            {
+                Count = histogram.TotalCount,
+                MeanMs = histogram.GetMean() / 1000.0,
+                P50Ms = histogram.GetValueAtPercentile(50) / 1000.0,
+                P75Ms = histogram.GetValueAtPercentile(75) / 1000.0,
+                P95Ms = histogram.GetValueAtPercentile(95) / 1000.0,
+                P99Ms = histogram.GetValueAtPercentile(99) / 1000.0,
+                P999Ms = histogram.GetValueAtPercentile(99.9) / 1000.0,
+                MaxMs = histogram.GetMaxValue() / 1000.0,
+            };
+        }
+
+        private static long Micros(long ticks) => (long)(ticks * 1_000_000.0 / TimeProvider.System.TimestampFrequency);
+    }
+}

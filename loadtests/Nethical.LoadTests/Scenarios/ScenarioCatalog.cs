@@ -1,0 +1,25 @@
+namespace Nethical.LoadTests.Scenarios;
+
+/// <summary>The named scenarios.</summary>
+internal static class ScenarioCatalog
+{
+    public static IReadOnlyList<LoadScenario> All { get; } =
+    [
+        new("passthrough",
+            "Screening off (policy Mode=Off): the gateway's cost over plain YARP without screening; short distinct chat prompts.",
+            ["--Screening:Policies:default:Mode=Off"],
+            static (seed, stream) => new ShortChatSource(seed, stream)),
+        new("tier1",
+            "Tier 1 only (policy Tier2=Off): rules and normalisation on every request; short distinct chat prompts.",
+            ["--Screening:Policies:default:Tier2=Off"],
+            static (seed, stream) => new ShortChatSource(seed, stream)),
+        new("realistic",
+            "The default policy (tier 2 where the gate sends it) over a mixed workload: 200 B–32 KB chats, 10 % tool calls, 1 % ~30 KB documents, 2 % attacks.",
+            [],
+            static (seed, stream) => new RealisticMixSource(seed, stream)),
+    ];
+
+    public static LoadScenario Get(string name) =>
+        All.FirstOrDefault(scenario => string.Equals(scenario.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown scenario '{name}'. Known: {string.Join(", ", All.Select(static s => s.Name))}.", nameof(name));
+}
