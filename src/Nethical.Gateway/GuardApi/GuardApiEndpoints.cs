@@ -52,25 +52,25 @@ public static class GuardApiEndpoints
         }
         catch (GuardRequestException ex)
         {
-            await WriteErrorAsync(context, BadRequest("invalid_guard_request", ex.Message)).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_guard_request", ex.Message)).ConfigureAwait(false);
             return;
         }
         catch (JsonException)
         {
             // System.Text.Json's messages quote the body; ours do not.
-            await WriteErrorAsync(context, BadRequest("invalid_json", "The guard request is not valid JSON.")).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_json", "The guard request is not valid JSON.")).ConfigureAwait(false);
             return;
         }
         catch (PromptExtractionException ex)
         {
-            await WriteErrorAsync(context, BadRequest(ScreeningDecision.CodeOf(ex.Error), ex.Message)).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.BadRequest(ScreeningDecision.CodeOf(ex.Error), ex.Message)).ConfigureAwait(false);
             return;
         }
 
         ScreeningPolicy? policy = null;
         if (request.Policy is not null && !screening.Policies.TryGetValue(request.Policy, out policy))
         {
-            await WriteErrorAsync(context, BadRequest("unknown_policy", "Unknown policy name.")).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.BadRequest("unknown_policy", "Unknown policy name.")).ConfigureAwait(false);
             return;
         }
 
@@ -80,14 +80,12 @@ public static class GuardApiEndpoints
         if (decision.Result is null)
         {
             // The body inside the guard request could not be screened: whatever the policy, the caller is told so.
-            await WriteErrorAsync(context, BadRequest(decision.Code!, decision.Message!)).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.BadRequest(decision.Code!, decision.Message!)).ConfigureAwait(false);
             return;
         }
 
         await WriteResultAsync(context, decision, policy).ConfigureAwait(false);
     }
-
-    private static HttpRefusal BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message, FailOpenAllowed: false);
 
     private static async Task WriteResultAsync(HttpContext context, ScreeningDecision decision, ScreeningPolicy policy)
     {

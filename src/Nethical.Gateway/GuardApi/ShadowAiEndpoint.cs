@@ -54,7 +54,7 @@ internal static class ShadowAiEndpoint
         }
         catch (JsonException)
         {
-            await WriteErrorAsync(context, BadRequest("invalid_json", "The request is not valid JSON.")).ConfigureAwait(false);
+            await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_json", "The request is not valid JSON.")).ConfigureAwait(false);
             return;
         }
 
@@ -67,7 +67,7 @@ internal static class ShadowAiEndpoint
                 || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url)
                 || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                await WriteErrorAsync(context, BadRequest("invalid_request", "Expected {\"url\": \"http(s)://host/path\", ...}.")).ConfigureAwait(false);
+                await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_request", "Expected {\"url\": \"http(s)://host/path\", ...}.")).ConfigureAwait(false);
                 return;
             }
 
@@ -115,8 +115,6 @@ internal static class ShadowAiEndpoint
             }).ConfigureAwait(false);
         }
     }
-
-    private static HttpRefusal BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message, FailOpenAllowed: false);
 
     private static Task WriteErrorAsync(HttpContext context, HttpRefusal refusal)
         => ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, refusal.Status, refusal.Code, refusal.Message);

@@ -27,6 +27,9 @@ internal readonly record struct HttpRefusal(int Status, string Code, string Mess
     public static readonly HttpRefusal Upgrade = new(StatusCodes.Status400BadRequest, "upgrade_not_screened",
         "Nethical Gateway does not screen WebSocket or other upgraded connections on this route.", FailOpenAllowed: false);
 
+    /// <summary>A request the guard APIs cannot use, with its code and a message safe to return.</summary>
+    public static HttpRefusal BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message, FailOpenAllowed: false);
+
     /// <summary>The server's own limits (minimum data rate, maximum body size) ended the read.</summary>
     public static HttpRefusal UnreadableBody(int status) => new(status, "bad_request_body", "The request body could not be read.", FailOpenAllowed: false);
 
