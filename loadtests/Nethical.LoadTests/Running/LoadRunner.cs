@@ -24,7 +24,7 @@ internal static class LoadRunner
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(target);
         var scenario = ScenarioCatalog.Get(settings.Scenario);
-        var source = scenario.CreateSource(settings.Seed, settings.StreamShare);
+        var source = scenario.CreateSource(settings);
         var requestUri = new Uri(target, settings.Path);
         using var handler = new SocketsHttpHandler
         {

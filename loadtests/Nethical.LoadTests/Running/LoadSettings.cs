@@ -39,6 +39,9 @@ internal sealed record LoadSettings
     /// <summary>The share of requests that ask for an SSE stream (<c>"stream": true</c>).</summary>
     public double StreamShare { get; init; }
 
+    /// <summary>The <c>cache</c> scenario: how many distinct bodies the requests are drawn from (with repeats).</summary>
+    public int WorkingSet { get; init; } = 500;
+
     /// <summary>The request path on the target.</summary>
     public string Path { get; init; } = "/openai/v1/chat/completions";
 
