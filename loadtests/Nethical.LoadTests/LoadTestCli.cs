@@ -16,7 +16,7 @@ internal static class LoadTestCli
 
     public static RootCommand Build()
     {
-        var scenario = new Option<string>("--scenario") { Description = "passthrough | tier1 | realistic | cache", DefaultValueFactory = _ => "passthrough" };
+        var scenario = new Option<string>("--scenario") { Description = "passthrough | tier1 | realistic | cache | streaming", DefaultValueFactory = _ => "passthrough" };
         var rate = new Option<double>("--rate") { Description = "Open model: requests per second (step k runs at k × rate)", DefaultValueFactory = _ => 500 };
         var steps = new Option<int>("--steps") { Description = "Open model: rate steps", DefaultValueFactory = _ => 1 };
         var stepDuration = new Option<string>("--step-duration") { Description = "Length of each step", DefaultValueFactory = _ => "10s" };

@@ -153,5 +153,8 @@ internal static class LoadTestRun
     }
 
     private static void PrintLine(RunResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.Target,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}"));
+        $"{r.Target,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}{FirstByte(r.TimeToFirstByte)}"));
+
+    private static string FirstByte(LatencySummary? t) => t is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"  ttfb p50 {t.P50Ms:0.00} ms p95 {t.P95Ms:0.00} ms p99 {t.P99Ms:0.00} ms max {t.MaxMs:0.00} ms");
 }

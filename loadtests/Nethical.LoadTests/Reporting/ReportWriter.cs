@@ -70,6 +70,26 @@ internal static class ReportWriter
         }
 
         md.AppendLine();
+        if (report.Results.Any(static r => r.TimeToFirstByte is not null))
+        {
+            md.AppendLine("## Time to first byte");
+            md.AppendLine();
+            md.AppendLine("From the same start as the latency (intended send time in the open model) to the first byte of the response body, next to the full response.");
+            md.AppendLine();
+            md.AppendLine("| target | round | count | ttfb p50 ms | ttfb p95 ms | ttfb p99 ms | ttfb max ms | full p50 ms | full p95 ms | full p99 ms | full max ms |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in report.Results)
+            {
+                if (r.TimeToFirstByte is { } t)
+                {
+                    var l = r.Latency;
+                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {t.Count} | {t.P50Ms:0.00} | {t.P95Ms:0.00} | {t.P99Ms:0.00} | {t.MaxMs:0.00} | {l.P50Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.MaxMs:0.00} |");
+                }
+            }
+
+            md.AppendLine();
+        }
+
         if (report.Results.Any(static r => r.StepResults.Count > 0))
         {
             md.AppendLine("## Steps");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -35,7 +36,7 @@ internal static class LoadRunner
             UseProxy = false,
         };
         using var client = new HttpClient(handler) { Timeout = settings.RequestTimeout };
-        var state = new RunState(settings, progress ?? new LoadProgress());
+        var state = new RunState(settings, progress ?? new LoadProgress(), scenario.TimeToFirstByte);
         state.Progress.Start(state.Start);
 
         if (settings.IsClosed)
@@ -177,12 +178,25 @@ internal static class LoadRunner
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-loadtest");
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             // Read to the last byte (an SSE stream to its [DONE]).
+            var firstByte = 0L;
             await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
             {
-                await stream.CopyToAsync(Stream.Null, cancellationToken);
+                if (state.TimesFirstByte)
+                {
+                    firstByte = await ReadTimingFirstByteAsync(stream, cancellationToken);
+                }
+                else
+                {
+                    await stream.CopyToAsync(Stream.Null, cancellationToken);
+                }
             }
 
             var end = TimeProvider.System.GetTimestamp();
+            if (measured && firstByte > 0)
+            {
+                state.OnFirstByte(firstByte - intended);
+            }
+
             state.Progress.OnCompleted();
             if (measured)
             {
@@ -200,6 +214,27 @@ internal static class LoadRunner
         finally
         {
             Interlocked.Decrement(ref state.InFlight);
+        }
+    }
+
+    /// <summary>Reads the body to its end and returns when its first byte came (0 for an empty body).</summary>
+    private static async Task<long> ReadTimingFirstByteAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            var firstByte = read > 0 ? TimeProvider.System.GetTimestamp() : 0;
+            while (read > 0)
+            {
+                read = await stream.ReadAsync(buffer, cancellationToken);
+            }
+
+            return firstByte;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -269,10 +304,12 @@ internal static class LoadRunner
         public readonly LoadSettings Settings;
         public readonly LoadProgress Progress;
         public readonly long Start = TimeProvider.System.GetTimestamp();
+        public readonly bool TimesFirstByte;
         public long InFlight;
         private readonly long _measureStart;
         private readonly LongConcurrentHistogram _latency = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram _lateness = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram _firstByte = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram[] _perSecond;
         private readonly long[] _completedPerSecond;
         private readonly LongConcurrentHistogram[] _stepLatency;
@@ -289,10 +326,11 @@ internal static class LoadRunner
         private long _errors;
         private long _sinceP99Update;
 
-        public RunState(LoadSettings settings, LoadProgress progress)
+        public RunState(LoadSettings settings, LoadProgress progress, bool timesFirstByte)
         {
             Settings = settings;
             Progress = progress;
+            TimesFirstByte = timesFirstByte;
             _measureStart = Start + Ticks(settings.Warmup);
             _lateThresholdTicks = Ticks(settings.LateThreshold);
             // One bucket per measured second and the drain after it.
@@ -356,6 +394,8 @@ internal static class LoadRunner
             }
         }
 
+        public void OnFirstByte(long ticks) => _firstByte.RecordValue(Math.Clamp(Micros(ticks), 1, HighestMicros));
+
         public void OnError(string kind)
         {
             _errorKinds.AddOrUpdate(kind, 1, static (_, count) => count + 1);
@@ -398,6 +438,7 @@ internal static class LoadRunner
                 Unfinished = Math.Max(0, sent - completed - errors),
                 Throughput = seconds > 0 ? completed / seconds : 0,
                 Latency = Summarize(_latency),
+                TimeToFirstByte = TimesFirstByte ? Summarize(_firstByte) : null,
                 StatusCodes = _statusCodes.OrderBy(static pair => pair.Key)
                     .ToDictionary(static pair => pair.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), static pair => pair.Value),
                 ErrorKinds = _errorKinds.OrderBy(static pair => pair.Key, StringComparer.Ordinal).ToDictionary(static pair => pair.Key, static pair => pair.Value),

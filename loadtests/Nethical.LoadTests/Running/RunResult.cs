@@ -33,6 +33,8 @@ internal sealed record RunResult
     public double Throughput { get; init; }
 
     public LatencySummary Latency { get; init; } = new();
+    /// <summary>Scenarios that time it (<c>streaming</c>): from the same start as <see cref="Latency"/> to the first body byte; null otherwise.</summary>
+    public LatencySummary? TimeToFirstByte { get; init; }
     public IReadOnlyDictionary<string, long> StatusCodes { get; init; } = new Dictionary<string, long>();
     public IReadOnlyDictionary<string, long> ErrorKinds { get; init; } = new Dictionary<string, long>();
     public IReadOnlyList<SecondSample> Series { get; init; } = [];

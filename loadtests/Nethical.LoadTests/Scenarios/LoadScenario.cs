@@ -7,11 +7,13 @@ namespace Nethical.LoadTests.Scenarios;
 /// <param name="Description">One line for the README, the help and the report.</param>
 /// <param name="GatewayArguments">Command-line configuration the gateway starts with (the policy of this scenario).</param>
 /// <param name="SourceFactory">Makes the body source from the run's settings (seed, streamed share, working set).</param>
+/// <param name="TimeToFirstByte">Also time each response's first body byte (its own histogram next to the full latency).</param>
 internal sealed record LoadScenario(
     string Name,
     string Description,
     IReadOnlyList<string> GatewayArguments,
-    Func<LoadSettings, IRequestSource> SourceFactory)
+    Func<LoadSettings, IRequestSource> SourceFactory,
+    bool TimeToFirstByte = false)
 {
     public IRequestSource CreateSource(LoadSettings settings) => SourceFactory(settings);
 }

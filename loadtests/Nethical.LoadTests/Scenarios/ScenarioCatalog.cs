@@ -23,6 +23,11 @@ internal static class ScenarioCatalog
             "The default policy over the realistic mix drawn from a fixed working set (--working-set distinct bodies, 500 by default): prompts repeat, so the verdict cache answers part of them.",
             [],
             static s => new WorkingSetSource(new RealisticMixSource(s.Seed, s.StreamShare), s.WorkingSet, s.Seed)),
+        new("streaming",
+            "The default policy over the realistic mix with every request \"stream\": true: time to first byte (first SSE body byte) next to the full-response latency.",
+            [],
+            static s => new RealisticMixSource(s.Seed, streamShare: 1.0),
+            TimeToFirstByte: true),
     ];
 
     public static LoadScenario Get(string name) =>
