@@ -20,6 +20,45 @@ internal sealed record RunReport
     public IReadOnlyList<string> Charts { get; init; } = [];
 }
 
+/// <summary>The recovery tails' baselines and recovery times, once every result of the run is known.</summary>
+internal static class RecoveryBaseline
+{
+    /// <summary>
+    /// Each tail against YARP's tail p99 in the same round (the same low rate right after the same load); without
+    /// YARP, against the target's own best tail second.
+    /// </summary>
+    public static IReadOnlyList<RunResult> Apply(IReadOnlyList<RunResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var applied = new List<RunResult>(results.Count);
+        foreach (var r in results)
+        {
+            if (r.Recovery is not { } tail)
+            {
+                applied.Add(r);
+                continue;
+            }
+
+            var yarp = results.FirstOrDefault(y => y.Target == "yarp" && y.Round == r.Round && y.Recovery is { Latency.Count: > 0 });
+            var (baseline, of) = yarp is not null
+                ? (yarp.Recovery!.Latency.P99Ms, $"YARP's tail p99, round {r.Round}")
+                : (tail.Series.Where(static s => s.Completed > 0 && s.Shed == 0 && s.Errors == 0).Select(static s => s.P99Ms).DefaultIfEmpty(0).Min(),
+                    "this target's best tail second");
+            applied.Add(r with
+            {
+                Recovery = tail with
+                {
+                    BaselineP99Ms = baseline,
+                    BaselineOf = of,
+                    RecoveredAfterSeconds = baseline > 0 ? RecoveryResult.SecondsToRecover(tail.Series, baseline) : null,
+                },
+            });
+        }
+
+        return applied;
+    }
+}
+
 /// <summary>The gateway against plain YARP: throughput ratio and the latency the gateway adds (a round, or all rounds averaged).</summary>
 internal sealed record Comparison(string Of, double ThroughputRatio, double P50AddedMs, double P99AddedMs, double GatewayThroughput, double YarpThroughput)
 {
@@ -61,5 +100,16 @@ internal sealed record Comparison(string Of, double ThroughputRatio, double P50A
             gateway.Average(static r => r.Latency.P99Ms) - yarp.Average(static r => r.Latency.P99Ms),
             gThroughput,
             yThroughput);
+    }
+}
+
+/// <summary>The recovery tail in one line: <c>second: sent/503/errors/p99 ms</c> per second.</summary>
+internal static class RecoveryReport
+{
+    public static string Series(RecoveryResult tail)
+    {
+        ArgumentNullException.ThrowIfNull(tail);
+        return string.Join("; ", tail.Series.Select(static s =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Second}: {s.Sent}/{s.Shed}/{s.Errors}/{s.P99Ms:0.0}")));
     }
 }

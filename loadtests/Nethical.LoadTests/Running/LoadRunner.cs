@@ -72,7 +72,7 @@ internal static class LoadRunner
                 step++;
             }
 
-            state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s" : "warm-up";
+            state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s" : segment.Recovery ? $"recovery at {segment.Rate:0} req/s" : "warm-up";
             var interval = frequency / segment.Rate;
             var segmentStart = state.Start + Ticks(segment.Start);
             var segmentEnd = state.Start + Ticks(segment.End);
@@ -117,6 +117,10 @@ internal static class LoadRunner
                     {
                         state.OnDropped();
                     }
+                    else if (segment.Recovery)
+                    {
+                        state.OnRecoveryError(intended);
+                    }
 
                     continue;
                 }
@@ -125,8 +129,12 @@ internal static class LoadRunner
                 {
                     state.OnSentLate(Math.Max(0, now - intended));
                 }
+                else if (segment.Recovery)
+                {
+                    state.OnRecoverySent(intended);
+                }
 
-                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken);
+                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken, segment.Recovery);
             }
         }
     }
@@ -167,7 +175,7 @@ internal static class LoadRunner
     }
 
     private static async Task SendAsync(RunState state, HttpClient client, Uri uri, byte[] body, long intended, bool measured, int step,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool recovery = false)
     {
         Interlocked.Increment(ref state.InFlight);
         state.Progress.OnSent();
@@ -200,7 +208,11 @@ internal static class LoadRunner
             state.Progress.OnCompleted();
             if (measured)
             {
-                state.OnCompleted((int)response.StatusCode, end - intended, end, step);
+                state.OnCompleted((int)response.StatusCode, end - intended, end, step, response.Headers.RetryAfter is not null);
+            }
+            else if (recovery)
+            {
+                state.OnRecoveryCompleted((int)response.StatusCode, end - intended, intended);
             }
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException)
@@ -209,6 +221,10 @@ internal static class LoadRunner
             if (measured)
             {
                 state.OnError(cancellationToken.IsCancellationRequested ? "cancelled" : Classify(exception));
+            }
+            else if (recovery)
+            {
+                state.OnRecoveryError(intended);
             }
         }
         finally
@@ -270,9 +286,12 @@ internal static class LoadRunner
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
-    internal readonly record struct Segment(TimeSpan Start, TimeSpan End, double Rate, bool Measured);
+    internal readonly record struct Segment(TimeSpan Start, TimeSpan End, double Rate, bool Measured, bool Recovery = false);
 
-    /// <summary>The open model's phases: warm-up at the first rate, then the steps (or one step of the duration).</summary>
+    /// <summary>
+    /// The open model's phases: warm-up at the first rate, then the steps (or one step of the duration), then the
+    /// recovery tail when there is one (<see cref="LoadSettings.RecoveryShare"/> of the last rate, measured apart).
+    /// </summary>
     internal static IEnumerable<Segment> Segments(LoadSettings settings)
     {
         if (settings.Rate <= 0)
@@ -285,16 +304,24 @@ internal static class LoadRunner
             yield return new Segment(TimeSpan.Zero, settings.Warmup, settings.Rate, Measured: false);
         }
 
-        if (settings.Steps <= 1)
+        var steps = Math.Max(1, settings.Steps);
+        if (steps == 1)
         {
             yield return new Segment(settings.Warmup, settings.Warmup + settings.Duration, settings.Rate, Measured: true);
-            yield break;
+        }
+        else
+        {
+            for (var step = 0; step < steps; step++)
+            {
+                var start = settings.Warmup + (settings.StepDuration * step);
+                yield return new Segment(start, start + settings.StepDuration, settings.Rate * (step + 1), Measured: true);
+            }
         }
 
-        for (var step = 0; step < settings.Steps; step++)
+        if (settings.RecoveryDuration > TimeSpan.Zero)
         {
-            var start = settings.Warmup + (settings.StepDuration * step);
-            yield return new Segment(start, start + settings.StepDuration, settings.Rate * (step + 1), Measured: true);
+            var start = settings.Warmup + settings.MeasuredDuration;
+            yield return new Segment(start, start + settings.RecoveryDuration, settings.RecoveryRate, Measured: false, Recovery: true);
         }
     }
 
@@ -316,6 +343,17 @@ internal static class LoadRunner
         private readonly long[] _stepCompleted;
         private readonly ConcurrentDictionary<int, long> _statusCodes = new();
         private readonly ConcurrentDictionary<string, long> _errorKinds = new();
+        private readonly long[] _shedPerSecond;
+        private long _shed;
+        private long _shedWithRetryAfter;
+        // The recovery tail, by intended send second from the tail's start.
+        private readonly long _tailStart;
+        private readonly LongConcurrentHistogram _tailLatency = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram[] _tailPerSecond;
+        private readonly long[] _tailSent;
+        private readonly long[] _tailCompleted;
+        private readonly long[] _tailShed;
+        private readonly long[] _tailErrors;
         private readonly long _lateThresholdTicks;
         private long _scheduled;
         private long _sent;
@@ -334,7 +372,20 @@ internal static class LoadRunner
             _measureStart = Start + Ticks(settings.Warmup);
             _lateThresholdTicks = Ticks(settings.LateThreshold);
             // One bucket per measured second and the drain after it.
-            var seconds = (int)Math.Ceiling((settings.MeasuredDuration + settings.RequestTimeout).TotalSeconds) + 3;
+            var seconds = (int)Math.Ceiling((settings.MeasuredDuration + settings.RecoveryDuration + settings.RequestTimeout).TotalSeconds) + 3;
+            _shedPerSecond = new long[seconds];
+            _tailStart = _measureStart + Ticks(settings.MeasuredDuration);
+            var tailSeconds = settings.IsClosed || settings.RecoveryDuration <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(settings.RecoveryDuration.TotalSeconds);
+            _tailPerSecond = new LongConcurrentHistogram[tailSeconds];
+            for (var i = 0; i < tailSeconds; i++)
+            {
+                _tailPerSecond[i] = new LongConcurrentHistogram(1, HighestMicros, 2);
+            }
+
+            _tailSent = new long[tailSeconds];
+            _tailCompleted = new long[tailSeconds];
+            _tailShed = new long[tailSeconds];
+            _tailErrors = new long[tailSeconds];
             _perSecond = new LongConcurrentHistogram[seconds];
             for (var i = 0; i < seconds; i++)
             {
@@ -370,7 +421,7 @@ internal static class LoadRunner
             }
         }
 
-        public void OnCompleted(int status, long latencyTicks, long endTimestamp, int step)
+        public void OnCompleted(int status, long latencyTicks, long endTimestamp, int step, bool retryAfter)
         {
             var micros = Math.Clamp(Micros(latencyTicks), 1, HighestMicros);
             _latency.RecordValue(micros);
@@ -380,6 +431,16 @@ internal static class LoadRunner
             var second = (int)Math.Clamp((endTimestamp - _measureStart) / TimeProvider.System.TimestampFrequency, 0, _perSecond.Length - 1);
             _perSecond[second].RecordValue(micros);
             Interlocked.Increment(ref _completedPerSecond[second]);
+            if (status == 503)
+            {
+                Interlocked.Increment(ref _shedPerSecond[second]);
+                Interlocked.Increment(ref _shed);
+                if (retryAfter)
+                {
+                    Interlocked.Increment(ref _shedWithRetryAfter);
+                }
+            }
+
             _statusCodes.AddOrUpdate(status, 1, static (_, count) => count + 1);
             Interlocked.Increment(ref _completed);
             if (status is >= 200 and < 300)
@@ -393,6 +454,26 @@ internal static class LoadRunner
                 Progress.P99Ms = _latency.GetValueAtPercentile(99) / 1000.0;
             }
         }
+
+        public void OnRecoverySent(long intended) => Interlocked.Increment(ref _tailSent[TailSecond(intended)]);
+
+        public void OnRecoveryCompleted(int status, long latencyTicks, long intended)
+        {
+            var second = TailSecond(intended);
+            var micros = Math.Clamp(Micros(latencyTicks), 1, HighestMicros);
+            _tailLatency.RecordValue(micros);
+            _tailPerSecond[second].RecordValue(micros);
+            Interlocked.Increment(ref _tailCompleted[second]);
+            if (status == 503)
+            {
+                Interlocked.Increment(ref _tailShed[second]);
+            }
+        }
+
+        public void OnRecoveryError(long intended) => Interlocked.Increment(ref _tailErrors[TailSecond(intended)]);
+
+        private int TailSecond(long intended) =>
+            (int)Math.Clamp((intended - _tailStart) / TimeProvider.System.TimestampFrequency, 0, _tailSent.Length - 1);
 
         public void OnFirstByte(long ticks) => _firstByte.RecordValue(Math.Clamp(Micros(ticks), 1, HighestMicros));
 
@@ -411,7 +492,8 @@ internal static class LoadRunner
             for (var i = 0; i <= last; i++)
             {
                 var bucket = _perSecond[i];
-                series.Add(new SecondSample(i, Interlocked.Read(ref _completedPerSecond[i]), bucket.TotalCount == 0 ? 0 : bucket.GetValueAtPercentile(99) / 1000.0));
+                series.Add(new SecondSample(i, Interlocked.Read(ref _completedPerSecond[i]), bucket.TotalCount == 0 ? 0 : bucket.GetValueAtPercentile(99) / 1000.0,
+                    Interlocked.Read(ref _shedPerSecond[i])));
             }
 
             var sent = Interlocked.Read(ref _sent);
@@ -444,6 +526,34 @@ internal static class LoadRunner
                 ErrorKinds = _errorKinds.OrderBy(static pair => pair.Key, StringComparer.Ordinal).ToDictionary(static pair => pair.Key, static pair => pair.Value),
                 Series = series,
                 StepResults = StepResults(),
+                Shed = Interlocked.Read(ref _shed),
+                ShedWithRetryAfter = Interlocked.Read(ref _shedWithRetryAfter),
+                Recovery = Recovery(),
+            };
+        }
+
+        /// <summary>The recovery tail's numbers, per second of intended send time; null without a tail.</summary>
+        private RecoveryResult? Recovery()
+        {
+            if (_tailSent.Length == 0)
+            {
+                return null;
+            }
+
+            var series = new List<RecoverySecond>(_tailSent.Length);
+            for (var i = 0; i < _tailSent.Length; i++)
+            {
+                var bucket = _tailPerSecond[i];
+                series.Add(new RecoverySecond(i, Interlocked.Read(ref _tailSent[i]), Interlocked.Read(ref _tailCompleted[i]), Interlocked.Read(ref _tailShed[i]),
+                    Interlocked.Read(ref _tailErrors[i]), bucket.TotalCount == 0 ? 0 : bucket.GetValueAtPercentile(99) / 1000.0));
+            }
+
+            return new RecoveryResult
+            {
+                Rate = Settings.RecoveryRate,
+                DurationSeconds = Settings.RecoveryDuration.TotalSeconds,
+                Latency = Summarize(_tailLatency),
+                Series = series,
             };
         }
 

@@ -42,10 +42,19 @@ internal sealed record LoadSettings
     /// <summary>The <c>cache</c> scenario: how many distinct bodies the requests are drawn from (with repeats).</summary>
     public int WorkingSet { get; init; } = 500;
 
+    /// <summary>Open model: a low-rate tail after the measured phase, measured apart, to see how fast the target recovers (zero: none).</summary>
+    public TimeSpan RecoveryDuration { get; init; }
+
+    /// <summary>The recovery tail's rate as a share of the last measured rate.</summary>
+    public double RecoveryShare { get; init; } = 0.1;
+
     /// <summary>The request path on the target.</summary>
     public string Path { get; init; } = "/openai/v1/chat/completions";
 
     public bool IsClosed => Clients > 0;
+
+    /// <summary>The recovery tail's rate: <see cref="RecoveryShare"/> of the last step's rate.</summary>
+    public double RecoveryRate => Rate * Math.Max(1, Steps) * RecoveryShare;
 
     /// <summary>The measured time: all steps, or <see cref="Duration"/>.</summary>
     public TimeSpan MeasuredDuration => !IsClosed && Steps > 1 ? StepDuration * Steps : Duration;

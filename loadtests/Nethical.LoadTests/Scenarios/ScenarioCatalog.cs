@@ -28,6 +28,10 @@ internal static class ScenarioCatalog
             [],
             static s => new RealisticMixSource(s.Seed, streamShare: 1.0),
             TimeToFirstByte: true),
+        new("overload",
+            "The default policy over the realistic mix at the --rate given (meant as twice what the gateway holds), then a tail at 10 % of it (--recovery, 5 s): 503s shed (with Retry-After or not) and the seconds until a second is clean again.",
+            [],
+            static s => new RealisticMixSource(s.Seed, s.StreamShare)),
     ];
 
     public static LoadScenario Get(string name) =>
