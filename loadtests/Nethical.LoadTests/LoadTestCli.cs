@@ -30,6 +30,7 @@ internal static class LoadTestCli
         var streamShare = new Option<double>("--stream-share") { Description = "Share of requests with \"stream\": true (0–1)" };
         var workingSet = new Option<int>("--working-set") { Description = "cache scenario: distinct bodies the requests repeat", DefaultValueFactory = _ => 500 };
         var recovery = new Option<string?>("--recovery") { Description = "Open model: a tail at 10 % of the rate after the measured phase, measured apart (default 5s for overload, none otherwise)" };
+        var data = new Option<string?>("--data") { Description = "Folder of the shared prompt data for the realistic mix's user turns (default: ../shared/data from the repository root when present; none: generated words)" };
         var upstreamLatency = new Option<string>("--upstream-latency") { Description = "The fake upstream's latency", DefaultValueFactory = _ => "0ms" };
         var targets = new Option<string[]>("--targets") { Description = "Targets measured each round: yarp, gateway, upstream (direct)", DefaultValueFactory = _ => s_defaultTargets, AllowMultipleArgumentsPerToken = true };
         var reports = new Option<string?>("--reports") { Description = "Reports folder (default: loadtests/reports)" };
@@ -40,7 +41,7 @@ internal static class LoadTestCli
         var root = new RootCommand("Nethical load tests: the gateway against plain YARP, open or closed model, on loopback only")
         {
             scenario, rate, steps, stepDuration, duration, warmup, clients, maxInFlight, timeout, rounds, seed, streamShare,
-            workingSet, recovery, upstreamLatency, targets, reports, baselineServer, port, upstream,
+            workingSet, recovery, data, upstreamLatency, targets, reports, baselineServer, port, upstream,
         };
         root.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -65,8 +66,22 @@ internal static class LoadTestCli
                 WorkingSet = parseResult.GetValue(workingSet),
             };
             var scenarioName = settings.Scenario;
+            var dataDirectory = parseResult.GetValue(data) switch
+            {
+                null => Path.GetFullPath(Path.Combine(ProxyRouting.RepositoryRoot(), "..", "shared", "data")),
+                "none" or "" => null,
+                { } given => Path.GetFullPath(given),
+            };
+            var prompts = PromptData.Load(dataDirectory);
+            if (prompts is null && parseResult.GetValue(data) is { Length: > 0 } asked && asked != "none")
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]no prompt data in {asked}: the user turns are generated words[/]");
+            }
+
             settings = settings with
             {
+                DataDirectory = prompts?.Directory,
+                Prompts = prompts,
                 RecoveryDuration = parseResult.GetValue(recovery) is { } tail ? Duration.Parse(tail) : scenarioName == "overload" ? TimeSpan.FromSeconds(5) : TimeSpan.Zero,
             };
             if (settings.WorkingSet < 1)

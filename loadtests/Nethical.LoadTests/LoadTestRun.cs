@@ -24,6 +24,7 @@ internal static class LoadTestRun
             return 2;
         }
 
+        Console.WriteLine($"user turns: {UserTurns(scenario, settings)}");
         var started = DateTimeOffset.UtcNow;
         var results = new List<RunResult>();
         var servers = new Dictionary<string, ServerProcess>();
@@ -107,6 +108,7 @@ internal static class LoadTestRun
             StartedUtc = started,
             Settings = settings,
             UpstreamLatencyMs = upstreamLatency.TotalMilliseconds,
+            UserTurns = UserTurns(scenario, settings),
             Results = results,
             Comparisons = comparisons,
         });
@@ -160,6 +162,9 @@ internal static class LoadTestRun
 
     private static void PrintLine(RunResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{r.Target,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}{FirstByte(r.TimeToFirstByte)}"));
+
+    private static string UserTurns(LoadScenario scenario, LoadSettings settings) =>
+        scenario.Name is "passthrough" or "tier1" ? "generated words (short chats)" : PromptData.Describe(settings.Prompts);
 
     private static void PrintRecovery(RunResult r)
     {

@@ -52,6 +52,11 @@ internal static class ReportWriter
         md.AppendLine(inv, $"- measured: {settings.MeasuredDuration.TotalSeconds:0.#} s per target and round, after {settings.Warmup.TotalSeconds:0.#} s of warm-up (not counted)");
         md.AppendLine(inv, $"- in-flight cap: {settings.MaxInFlight}; request timeout: {settings.RequestTimeout.TotalSeconds:0.#} s; late when sent > {settings.LateThreshold.TotalMilliseconds:0.#} ms after the intended time");
         md.AppendLine(inv, $"- upstream: in-process fake, latency {report.UpstreamLatencyMs:0.#} ms; streamed share {settings.StreamShare:P0}; seed {settings.Seed}");
+        if (report.UserTurns.Length > 0)
+        {
+            md.AppendLine(inv, $"- user turns: {report.UserTurns}");
+        }
+
         if (report.Scenario == "cache")
         {
             md.AppendLine(inv, $"- working set: {settings.WorkingSet} distinct bodies, each request one of them at random (prompts repeat)");

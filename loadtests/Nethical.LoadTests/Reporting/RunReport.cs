@@ -14,6 +14,8 @@ internal sealed record RunReport
     public int ProcessorCount { get; init; } = Environment.ProcessorCount;
     public LoadSettings Settings { get; init; } = new();
     public double UpstreamLatencyMs { get; init; }
+    /// <summary>Where the user turns come from (data files or generated words).</summary>
+    public string UserTurns { get; init; } = "";
     public IReadOnlyList<RunResult> Results { get; init; } = [];
     public IReadOnlyList<Comparison> Comparisons { get; init; } = [];
     /// <summary>Where the charts are (file names in the report folder), or why they are missing.</summary>

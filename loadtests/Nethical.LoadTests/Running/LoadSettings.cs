@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Nethical.LoadTests.Scenarios;
+
 namespace Nethical.LoadTests.Running;
 
 /// <summary>One run's load: the model (open at a rate, or closed with clients), its phases and limits.</summary>
@@ -47,6 +50,13 @@ internal sealed record LoadSettings
 
     /// <summary>The recovery tail's rate as a share of the last measured rate.</summary>
     public double RecoveryShare { get; init; } = 0.1;
+
+    /// <summary>Where the realistic mix's user turns come from (<c>--data</c>); null: generated words.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The prompts read from <see cref="DataDirectory"/> (not in the report: the data stays where it lies).</summary>
+    [JsonIgnore]
+    public PromptData? Prompts { get; init; }
 
     /// <summary>The request path on the target.</summary>
     public string Path { get; init; } = "/openai/v1/chat/completions";
