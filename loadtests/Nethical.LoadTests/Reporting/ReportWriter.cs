@@ -49,7 +49,7 @@ internal static class ReportWriter
         md.AppendLine(settings.IsClosed
             ? string.Create(inv, $"- model: closed, {settings.Clients} clients")
             : string.Create(inv, $"- model: open, {settings.Rate:0.#} req/s{(settings.Steps > 1 ? $" in {settings.Steps} steps of {settings.StepDuration.TotalSeconds:0.#} s (step k at k × rate)" : "")}"));
-        md.AppendLine(inv, $"- measured: {settings.MeasuredDuration.TotalSeconds:0.#} s per target and round, after {settings.Warmup.TotalSeconds:0.#} s of warm-up (not counted)");
+        md.AppendLine(inv, $"- measured: {settings.MeasuredDuration.TotalSeconds:0.#} s per target and round, after {settings.Warmup.TotalSeconds:0.#} s of warm-up (not counted){(settings.CalmDuration > TimeSpan.Zero ? string.Create(inv, $"; the warm-up at {settings.RecoveryRate:0.#} req/s, then {settings.CalmDuration.TotalSeconds:0.#} s calm at that rate (the recovery baseline) before the measured phase, and the recovery tail after it") : "")}");
         md.AppendLine(inv, $"- in-flight cap: {settings.MaxInFlight}; request timeout: {settings.RequestTimeout.TotalSeconds:0.#} s; late when sent > {settings.LateThreshold.TotalMilliseconds:0.#} ms after the intended time");
         md.AppendLine(inv, $"- upstream: in-process fake, latency {report.UpstreamLatencyMs:0.#} ms; streamed share {settings.StreamShare:P0}; seed {settings.Seed}");
         if (report.UserTurns.Length > 0)
@@ -99,15 +99,15 @@ internal static class ReportWriter
         {
             md.AppendLine("## Shed and recovery");
             md.AppendLine();
-            md.AppendLine("503s of the measured phase (with `Retry-After` or not), then the low-rate tail: requests by intended send second from the tail's start; recovered at the first second with no 503, no error and p99 under twice the baseline's p99.");
+            md.AppendLine("503s of the measured phase (with `Retry-After` or not), then the low-rate tail: requests by intended send second from the tail's start; recovered at the first second with no 503, no error and p99 under twice the baseline's p99 (the same target in a calm phase at the tail's rate before the load).");
             md.AppendLine();
-            md.AppendLine("| target | round | 503 shed | with Retry-After | without | tail req/s | tail p99 ms | baseline p99 ms | recovered after s | tail per second (sent/503/errors/p99 ms) |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| target | round | 503 shed | with Retry-After | without | tail req/s | tail p99 ms | calm 503s / errors | baseline p99 ms | recovered after s | tail per second (sent/503/errors/p99 ms) |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in report.Results)
             {
                 if (r.Recovery is { } tail)
                 {
-                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {r.Shed} | {r.ShedWithRetryAfter} | {r.Shed - r.ShedWithRetryAfter} | {tail.Rate:0.#} | {tail.Latency.P99Ms:0.00} | {tail.BaselineP99Ms:0.00} ({tail.BaselineOf}) | {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) : "not within the tail")} | {RecoveryReport.Series(tail)} |");
+                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {r.Shed} | {r.ShedWithRetryAfter} | {r.Shed - r.ShedWithRetryAfter} | {tail.Rate:0.#} | {tail.Latency.P99Ms:0.00} | {tail.CalmShed} / {tail.CalmErrors} | {tail.BaselineP99Ms:0.00} ({tail.BaselineOf}) | {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) : "not within the tail")} | {RecoveryReport.Series(tail)} |");
                 }
             }
 

@@ -26,8 +26,8 @@ internal sealed record RunReport
 internal static class RecoveryBaseline
 {
     /// <summary>
-    /// Each tail against YARP's tail p99 in the same round (the same low rate right after the same load); without
-    /// YARP, against the target's own best tail second.
+    /// Each tail against the same target's p99 in its calm phase (the tail's rate, before the load); when the calm
+    /// phase had no answer, against the target's own best tail second.
     /// </summary>
     public static IReadOnlyList<RunResult> Apply(IReadOnlyList<RunResult> results)
     {
@@ -41,9 +41,8 @@ internal static class RecoveryBaseline
                 continue;
             }
 
-            var yarp = results.FirstOrDefault(y => y.Target == "yarp" && y.Round == r.Round && y.Recovery is { Latency.Count: > 0 });
-            var (baseline, of) = yarp is not null
-                ? (yarp.Recovery!.Latency.P99Ms, $"YARP's tail p99, round {r.Round}")
+            var (baseline, of) = tail.CalmLatency.Count > 0
+                ? (tail.CalmLatency.P99Ms, "its calm p99 before the load")
                 : (tail.Series.Where(static s => s.Completed > 0 && s.Shed == 0 && s.Errors == 0).Select(static s => s.P99Ms).DefaultIfEmpty(0).Min(),
                     "this target's best tail second");
             applied.Add(r with

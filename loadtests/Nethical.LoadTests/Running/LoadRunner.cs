@@ -72,7 +72,9 @@ internal static class LoadRunner
                 step++;
             }
 
-            state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s" : segment.Recovery ? $"recovery at {segment.Rate:0} req/s" : "warm-up";
+            state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s"
+                : segment.Recovery ? $"recovery at {segment.Rate:0} req/s"
+                : segment.Calm ? $"calm at {segment.Rate:0} req/s (baseline)" : "warm-up";
             var interval = frequency / segment.Rate;
             var segmentStart = state.Start + Ticks(segment.Start);
             var segmentEnd = state.Start + Ticks(segment.End);
@@ -121,6 +123,10 @@ internal static class LoadRunner
                     {
                         state.OnRecoveryError(intended);
                     }
+                    else if (segment.Calm)
+                    {
+                        state.OnCalmError();
+                    }
 
                     continue;
                 }
@@ -134,7 +140,7 @@ internal static class LoadRunner
                     state.OnRecoverySent(intended);
                 }
 
-                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken, segment.Recovery);
+                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken, segment.Recovery, segment.Calm);
             }
         }
     }
@@ -175,7 +181,7 @@ internal static class LoadRunner
     }
 
     private static async Task SendAsync(RunState state, HttpClient client, Uri uri, byte[] body, long intended, bool measured, int step,
-        CancellationToken cancellationToken, bool recovery = false)
+        CancellationToken cancellationToken, bool recovery = false, bool calm = false)
     {
         Interlocked.Increment(ref state.InFlight);
         state.Progress.OnSent();
@@ -214,6 +220,10 @@ internal static class LoadRunner
             {
                 state.OnRecoveryCompleted((int)response.StatusCode, end - intended, intended);
             }
+            else if (calm)
+            {
+                state.OnCalmCompleted((int)response.StatusCode, end - intended);
+            }
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException)
         {
@@ -225,6 +235,10 @@ internal static class LoadRunner
             else if (recovery)
             {
                 state.OnRecoveryError(intended);
+            }
+            else if (calm)
+            {
+                state.OnCalmError();
             }
         }
         finally
@@ -286,11 +300,13 @@ internal static class LoadRunner
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
-    internal readonly record struct Segment(TimeSpan Start, TimeSpan End, double Rate, bool Measured, bool Recovery = false);
+    internal readonly record struct Segment(TimeSpan Start, TimeSpan End, double Rate, bool Measured, bool Recovery = false, bool Calm = false);
 
     /// <summary>
-    /// The open model's phases: warm-up at the first rate, then the steps (or one step of the duration), then the
-    /// recovery tail when there is one (<see cref="LoadSettings.RecoveryShare"/> of the last rate, measured apart).
+    /// The open model's phases: warm-up at the first rate; the steps (or one step of the duration). With a recovery tail,
+    /// the warm-up runs at the tail's rate and a calm phase at that rate follows it (the target's own baseline, measured
+    /// apart) before the steps, and the tail (<see cref="LoadSettings.RecoveryShare"/> of the last rate, measured apart)
+    /// comes after them.
     /// </summary>
     internal static IEnumerable<Segment> Segments(LoadSettings settings)
     {
@@ -299,28 +315,37 @@ internal static class LoadRunner
             throw new ArgumentException("The rate must be above zero.", nameof(settings));
         }
 
+        // With a calm phase, the warm-up runs at the calm rate before it, so the baseline holds no cold start and the
+        // load starts on a target that has not been loaded yet.
+        var calm = settings.CalmDuration;
         if (settings.Warmup > TimeSpan.Zero)
         {
-            yield return new Segment(TimeSpan.Zero, settings.Warmup, settings.Rate, Measured: false);
+            yield return new Segment(TimeSpan.Zero, settings.Warmup, calm > TimeSpan.Zero ? settings.RecoveryRate : settings.Rate, Measured: false);
         }
 
+        if (calm > TimeSpan.Zero)
+        {
+            yield return new Segment(settings.Warmup, settings.Warmup + calm, settings.RecoveryRate, Measured: false, Calm: true);
+        }
+
+        var measureStart = settings.Warmup + calm;
         var steps = Math.Max(1, settings.Steps);
         if (steps == 1)
         {
-            yield return new Segment(settings.Warmup, settings.Warmup + settings.Duration, settings.Rate, Measured: true);
+            yield return new Segment(measureStart, measureStart + settings.Duration, settings.Rate, Measured: true);
         }
         else
         {
             for (var step = 0; step < steps; step++)
             {
-                var start = settings.Warmup + (settings.StepDuration * step);
+                var start = measureStart + (settings.StepDuration * step);
                 yield return new Segment(start, start + settings.StepDuration, settings.Rate * (step + 1), Measured: true);
             }
         }
 
         if (settings.RecoveryDuration > TimeSpan.Zero)
         {
-            var start = settings.Warmup + settings.MeasuredDuration;
+            var start = measureStart + settings.MeasuredDuration;
             yield return new Segment(start, start + settings.RecoveryDuration, settings.RecoveryRate, Measured: false, Recovery: true);
         }
     }
@@ -349,6 +374,9 @@ internal static class LoadRunner
         // The recovery tail, by intended send second from the tail's start.
         private readonly long _tailStart;
         private readonly LongConcurrentHistogram _tailLatency = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram _calmLatency = new(1, HighestMicros, 3);
+        private long _calmShed;
+        private long _calmErrors;
         private readonly LongConcurrentHistogram[] _tailPerSecond;
         private readonly long[] _tailSent;
         private readonly long[] _tailCompleted;
@@ -369,7 +397,7 @@ internal static class LoadRunner
             Settings = settings;
             Progress = progress;
             TimesFirstByte = timesFirstByte;
-            _measureStart = Start + Ticks(settings.Warmup);
+            _measureStart = Start + Ticks(settings.CalmDuration + settings.Warmup);
             _lateThresholdTicks = Ticks(settings.LateThreshold);
             // One bucket per measured second and the drain after it.
             var seconds = (int)Math.Ceiling((settings.MeasuredDuration + settings.RecoveryDuration + settings.RequestTimeout).TotalSeconds) + 3;
@@ -470,6 +498,17 @@ internal static class LoadRunner
             }
         }
 
+        public void OnCalmCompleted(int status, long latencyTicks)
+        {
+            _calmLatency.RecordValue(Math.Clamp(Micros(latencyTicks), 1, HighestMicros));
+            if (status == 503)
+            {
+                Interlocked.Increment(ref _calmShed);
+            }
+        }
+
+        public void OnCalmError() => Interlocked.Increment(ref _calmErrors);
+
         public void OnRecoveryError(long intended) => Interlocked.Increment(ref _tailErrors[TailSecond(intended)]);
 
         private int TailSecond(long intended) =>
@@ -554,6 +593,9 @@ internal static class LoadRunner
                 DurationSeconds = Settings.RecoveryDuration.TotalSeconds,
                 Latency = Summarize(_tailLatency),
                 Series = series,
+                CalmLatency = Summarize(_calmLatency),
+                CalmShed = Interlocked.Read(ref _calmShed),
+                CalmErrors = Interlocked.Read(ref _calmErrors),
             };
         }
 

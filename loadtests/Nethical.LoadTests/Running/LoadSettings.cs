@@ -63,6 +63,9 @@ internal sealed record LoadSettings
 
     public bool IsClosed => Clients > 0;
 
+    /// <summary>Open model with a recovery tail: a calm phase first, as long as the tail and at its rate, for the target's own baseline.</summary>
+    public TimeSpan CalmDuration => !IsClosed && RecoveryDuration > TimeSpan.Zero ? RecoveryDuration : TimeSpan.Zero;
+
     /// <summary>The recovery tail's rate: <see cref="RecoveryShare"/> of the last step's rate.</summary>
     public double RecoveryRate => Rate * Math.Max(1, Steps) * RecoveryShare;
 

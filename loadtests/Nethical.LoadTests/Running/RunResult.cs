@@ -52,6 +52,7 @@ internal sealed record RunResult
 /// <summary>
 /// The recovery tail: requests at a low rate right after the measured phase, bucketed by their intended send second
 /// from the tail's start. Recovered: the first second with no 503, no error and p99 under twice the baseline's p99.
+/// The baseline is the calm phase before the load: the same target at the tail's rate.
 /// </summary>
 internal sealed record RecoveryResult
 {
@@ -59,6 +60,10 @@ internal sealed record RecoveryResult
     public double DurationSeconds { get; init; }
     public LatencySummary Latency { get; init; } = new();
     public IReadOnlyList<RecoverySecond> Series { get; init; } = [];
+    /// <summary>The calm phase before the warm-up (same rate and length as the tail): latency, 503s and errors.</summary>
+    public LatencySummary CalmLatency { get; init; } = new();
+    public long CalmShed { get; init; }
+    public long CalmErrors { get; init; }
     /// <summary>The p99 a recovered second must stay under twice of, and where it comes from (set by the run, which knows the baseline).</summary>
     public double BaselineP99Ms { get; init; }
     public string BaselineOf { get; init; } = "";

@@ -14,18 +14,25 @@ namespace Nethical.LoadTests.Tests.Running;
 public sealed class OverloadTests
 {
     [Fact]
-    public void Segments_RecoveryTail_LastSegmentAtTheShareOfTheLastRate()
+    public void Segments_RecoveryTail_CalmFirstAndTailLastAtTheShareOfTheLastRate()
     {
         var settings = new LoadSettings { Rate = 100, Steps = 2, StepDuration = TimeSpan.FromSeconds(2), Warmup = TimeSpan.FromSeconds(1), RecoveryDuration = TimeSpan.FromSeconds(3) };
 
         var segments = LoadRunner.Segments(settings).ToList();
 
+        Assert.Equal(20.0, segments[0].Rate, 6); // the warm-up at the calm rate
+        var calm = segments[1];
+        Assert.True(calm.Calm);
+        Assert.Equal(20.0, calm.Rate, 6);
+        Assert.Equal(TimeSpan.FromSeconds(1), calm.Start);
+        Assert.Equal(TimeSpan.FromSeconds(4), calm.End);
+        Assert.Equal(TimeSpan.FromSeconds(4), segments[2].Start); // the first step after it
         var tail = segments[^1];
         Assert.True(tail.Recovery);
         Assert.False(tail.Measured);
         Assert.Equal(20.0, tail.Rate, 6);
-        Assert.Equal(TimeSpan.FromSeconds(5), tail.Start);
-        Assert.Equal(TimeSpan.FromSeconds(8), tail.End);
+        Assert.Equal(TimeSpan.FromSeconds(8), tail.Start);
+        Assert.Equal(TimeSpan.FromSeconds(11), tail.End);
     }
 
     [Fact]
@@ -56,7 +63,7 @@ public sealed class OverloadTests
             Rate = 20,
             Duration = TimeSpan.FromSeconds(1),
             Warmup = TimeSpan.Zero,
-            RecoveryDuration = TimeSpan.FromSeconds(2),
+            RecoveryDuration = TimeSpan.FromSeconds(1),
             RecoveryShare = 0.5,
             RequestTimeout = TimeSpan.FromSeconds(10),
             Path = "/v1/chat/completions",
@@ -71,10 +78,13 @@ public sealed class OverloadTests
         Assert.Equal(result.Shed, result.Series.Sum(static s => s.Shed));
         var tail = Assert.IsType<RecoveryResult>(applied.Recovery);
         Assert.Equal(10.0, tail.Rate, 6);
-        Assert.Equal(2, tail.Series.Count);
-        Assert.InRange(tail.Series.Sum(static s => s.Sent), 15, 25); // 10 req/s for 2 s
+        Assert.Single(tail.Series);
+        Assert.InRange(tail.Series.Sum(static s => s.Sent), 7, 13); // 10 req/s for 1 s
         Assert.True(tail.Series.Sum(static s => s.Completed) <= tail.Series.Sum(static s => s.Sent));
-        Assert.Equal("this target's best tail second", tail.BaselineOf);
+        Assert.Equal("its calm p99 before the load", tail.BaselineOf);
+        Assert.True(tail.CalmLatency.Count > 0);
+        Assert.True(tail.CalmShed > 0); // the server sheds every other request, calm or not
+        Assert.Equal(tail.CalmLatency.P99Ms, tail.BaselineP99Ms);
         var markdown = ReportWriter.ToMarkdown(new RunReport { Scenario = "overload", Results = [applied] });
         Assert.Contains("## Shed and recovery", markdown, StringComparison.Ordinal);
         Assert.Contains("\"recoveredAfterSeconds\"", ReportWriter.ToJson(new RunReport { Results = [applied] }), StringComparison.Ordinal);
