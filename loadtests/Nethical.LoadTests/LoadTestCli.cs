@@ -16,7 +16,7 @@ internal static class LoadTestCli
 
     public static RootCommand Build()
     {
-        var scenario = new Option<string>("--scenario") { Description = "passthrough | tier1 | realistic", DefaultValueFactory = _ => "passthrough" };
+        var scenario = new Option<string>("--scenario") { Description = "passthrough | tier1 | realistic | cache | streaming | overload", DefaultValueFactory = _ => "passthrough" };
         var rate = new Option<double>("--rate") { Description = "Open model: requests per second (step k runs at k × rate)", DefaultValueFactory = _ => 500 };
         var steps = new Option<int>("--steps") { Description = "Open model: rate steps", DefaultValueFactory = _ => 1 };
         var stepDuration = new Option<string>("--step-duration") { Description = "Length of each step", DefaultValueFactory = _ => "10s" };
@@ -28,6 +28,9 @@ internal static class LoadTestCli
         var rounds = new Option<int>("--rounds") { Description = "Rounds; each measures every target once, YARP first", DefaultValueFactory = _ => 2 };
         var seed = new Option<int>("--seed") { Description = "Seed of the request mix", DefaultValueFactory = _ => 42 };
         var streamShare = new Option<double>("--stream-share") { Description = "Share of requests with \"stream\": true (0–1)" };
+        var workingSet = new Option<int>("--working-set") { Description = "cache scenario: distinct bodies the requests repeat", DefaultValueFactory = _ => 500 };
+        var recovery = new Option<string?>("--recovery") { Description = "Open model: a tail at 10 % of the rate after the measured phase, measured apart (default 5s for overload, none otherwise)" };
+        var data = new Option<string?>("--data") { Description = "Folder of the shared prompt data for the realistic mix's user turns (default: ../shared/data from the repository root when present; none: generated words)" };
         var upstreamLatency = new Option<string>("--upstream-latency") { Description = "The fake upstream's latency", DefaultValueFactory = _ => "0ms" };
         var targets = new Option<string[]>("--targets") { Description = "Targets measured each round: yarp, gateway, upstream (direct)", DefaultValueFactory = _ => s_defaultTargets, AllowMultipleArgumentsPerToken = true };
         var reports = new Option<string?>("--reports") { Description = "Reports folder (default: loadtests/reports)" };
@@ -38,7 +41,7 @@ internal static class LoadTestCli
         var root = new RootCommand("Nethical load tests: the gateway against plain YARP, open or closed model, on loopback only")
         {
             scenario, rate, steps, stepDuration, duration, warmup, clients, maxInFlight, timeout, rounds, seed, streamShare,
-            upstreamLatency, targets, reports, baselineServer, port, upstream,
+            workingSet, recovery, data, upstreamLatency, targets, reports, baselineServer, port, upstream,
         };
         root.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -60,7 +63,33 @@ internal static class LoadTestCli
                 RequestTimeout = Duration.Parse(parseResult.GetValue(timeout)!),
                 Seed = parseResult.GetValue(seed),
                 StreamShare = parseResult.GetValue(streamShare),
+                WorkingSet = parseResult.GetValue(workingSet),
             };
+            var scenarioName = settings.Scenario;
+            var dataDirectory = parseResult.GetValue(data) switch
+            {
+                null => Path.GetFullPath(Path.Combine(ProxyRouting.RepositoryRoot(), "..", "shared", "data")),
+                "none" or "" => null,
+                { } given => Path.GetFullPath(given),
+            };
+            var prompts = PromptData.Load(dataDirectory);
+            if (prompts is null && parseResult.GetValue(data) is { Length: > 0 } asked && asked != "none")
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]no prompt data in {asked}: the user turns are generated words[/]");
+            }
+
+            settings = settings with
+            {
+                DataDirectory = prompts?.Directory,
+                Prompts = prompts,
+                RecoveryDuration = parseResult.GetValue(recovery) is { } tail ? Duration.Parse(tail) : scenarioName == "overload" ? TimeSpan.FromSeconds(5) : TimeSpan.Zero,
+            };
+            if (settings.WorkingSet < 1)
+            {
+                AnsiConsole.MarkupLine("[red]--working-set takes a count of at least 1.[/]");
+                return 2;
+            }
+
             return await LoadTestRun.RunAsync(
                 settings,
                 Math.Max(1, parseResult.GetValue(rounds)),

@@ -24,6 +24,7 @@ internal static class LoadTestRun
             return 2;
         }
 
+        Console.WriteLine($"user turns: {UserTurns(scenario, settings)}");
         var started = DateTimeOffset.UtcNow;
         var results = new List<RunResult>();
         var servers = new Dictionary<string, ServerProcess>();
@@ -86,6 +87,12 @@ internal static class LoadTestRun
             return 1;
         }
 
+        results = [.. RecoveryBaseline.Apply(results)];
+        foreach (var r in results)
+        {
+            PrintRecovery(r);
+        }
+
         var comparisons = Comparison.From(results);
         foreach (var comparison in comparisons)
         {
@@ -101,6 +108,7 @@ internal static class LoadTestRun
             StartedUtc = started,
             Settings = settings,
             UpstreamLatencyMs = upstreamLatency.TotalMilliseconds,
+            UserTurns = UserTurns(scenario, settings),
             Results = results,
             Comparisons = comparisons,
         });
@@ -153,5 +161,23 @@ internal static class LoadTestRun
     }
 
     private static void PrintLine(RunResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.Target,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}"));
+        $"{r.Target,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}{FirstByte(r.TimeToFirstByte)}"));
+
+    private static string UserTurns(LoadScenario scenario, LoadSettings settings) =>
+        scenario.Name is "passthrough" or "tier1" ? "generated words (short chats)" : PromptData.Describe(settings.Prompts);
+
+    private static void PrintRecovery(RunResult r)
+    {
+        if (r.Recovery is not { } tail)
+        {
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv,
+            $"{r.Target,-8} round {r.Round}: shed {r.Shed} (Retry-After on {r.ShedWithRetryAfter}); tail {tail.Rate:0.#} req/s for {tail.DurationSeconds:0.#} s: recovered after {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) + " s" : "no clean second")} (p99 < 2 × {tail.BaselineP99Ms:0.00} ms, {tail.BaselineOf}; calm 503s {tail.CalmShed}, errors {tail.CalmErrors}); per second {RecoveryReport.Series(tail)}"));
+    }
+
+    private static string FirstByte(LatencySummary? t) => t is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"  ttfb p50 {t.P50Ms:0.00} ms p95 {t.P95Ms:0.00} ms p99 {t.P99Ms:0.00} ms max {t.MaxMs:0.00} ms");
 }

@@ -49,9 +49,19 @@ internal static class ReportWriter
         md.AppendLine(settings.IsClosed
             ? string.Create(inv, $"- model: closed, {settings.Clients} clients")
             : string.Create(inv, $"- model: open, {settings.Rate:0.#} req/s{(settings.Steps > 1 ? $" in {settings.Steps} steps of {settings.StepDuration.TotalSeconds:0.#} s (step k at k × rate)" : "")}"));
-        md.AppendLine(inv, $"- measured: {settings.MeasuredDuration.TotalSeconds:0.#} s per target and round, after {settings.Warmup.TotalSeconds:0.#} s of warm-up (not counted)");
+        md.AppendLine(inv, $"- measured: {settings.MeasuredDuration.TotalSeconds:0.#} s per target and round, after {settings.Warmup.TotalSeconds:0.#} s of warm-up (not counted){(settings.CalmDuration > TimeSpan.Zero ? string.Create(inv, $"; the warm-up at {settings.RecoveryRate:0.#} req/s, then {settings.CalmDuration.TotalSeconds:0.#} s calm at that rate (the recovery baseline) before the measured phase, and the recovery tail after it") : "")}");
         md.AppendLine(inv, $"- in-flight cap: {settings.MaxInFlight}; request timeout: {settings.RequestTimeout.TotalSeconds:0.#} s; late when sent > {settings.LateThreshold.TotalMilliseconds:0.#} ms after the intended time");
         md.AppendLine(inv, $"- upstream: in-process fake, latency {report.UpstreamLatencyMs:0.#} ms; streamed share {settings.StreamShare:P0}; seed {settings.Seed}");
+        if (report.UserTurns.Length > 0)
+        {
+            md.AppendLine(inv, $"- user turns: {report.UserTurns}");
+        }
+
+        if (report.Scenario == "cache")
+        {
+            md.AppendLine(inv, $"- working set: {settings.WorkingSet} distinct bodies, each request one of them at random (prompts repeat)");
+        }
+
         md.AppendLine("- latency: open model from each request's intended send time to its last byte (no coordinated omission)");
         md.AppendLine();
         md.AppendLine("## Results");
@@ -65,6 +75,45 @@ internal static class ReportWriter
         }
 
         md.AppendLine();
+        if (report.Results.Any(static r => r.TimeToFirstByte is not null))
+        {
+            md.AppendLine("## Time to first byte");
+            md.AppendLine();
+            md.AppendLine("From the same start as the latency (intended send time in the open model) to the first byte of the response body, next to the full response.");
+            md.AppendLine();
+            md.AppendLine("| target | round | count | ttfb p50 ms | ttfb p95 ms | ttfb p99 ms | ttfb max ms | full p50 ms | full p95 ms | full p99 ms | full max ms |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in report.Results)
+            {
+                if (r.TimeToFirstByte is { } t)
+                {
+                    var l = r.Latency;
+                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {t.Count} | {t.P50Ms:0.00} | {t.P95Ms:0.00} | {t.P99Ms:0.00} | {t.MaxMs:0.00} | {l.P50Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.MaxMs:0.00} |");
+                }
+            }
+
+            md.AppendLine();
+        }
+
+        if (report.Results.Any(static r => r.Recovery is not null))
+        {
+            md.AppendLine("## Shed and recovery");
+            md.AppendLine();
+            md.AppendLine("503s of the measured phase (with `Retry-After` or not), then the low-rate tail: requests by intended send second from the tail's start; recovered at the first second with no 503, no error and p99 under twice the baseline's p99 (the same target in a calm phase at the tail's rate before the load).");
+            md.AppendLine();
+            md.AppendLine("| target | round | 503 shed | with Retry-After | without | tail req/s | tail p99 ms | calm 503s / errors | baseline p99 ms | recovered after s | tail per second (sent/503/errors/p99 ms) |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in report.Results)
+            {
+                if (r.Recovery is { } tail)
+                {
+                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {r.Shed} | {r.ShedWithRetryAfter} | {r.Shed - r.ShedWithRetryAfter} | {tail.Rate:0.#} | {tail.Latency.P99Ms:0.00} | {tail.CalmShed} / {tail.CalmErrors} | {tail.BaselineP99Ms:0.00} ({tail.BaselineOf}) | {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) : "not within the tail")} | {RecoveryReport.Series(tail)} |");
+                }
+            }
+
+            md.AppendLine();
+        }
+
         if (report.Results.Any(static r => r.StepResults.Count > 0))
         {
             md.AppendLine("## Steps");

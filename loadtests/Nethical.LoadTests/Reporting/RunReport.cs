@@ -14,10 +14,50 @@ internal sealed record RunReport
     public int ProcessorCount { get; init; } = Environment.ProcessorCount;
     public LoadSettings Settings { get; init; } = new();
     public double UpstreamLatencyMs { get; init; }
+    /// <summary>Where the user turns come from (data files or generated words).</summary>
+    public string UserTurns { get; init; } = "";
     public IReadOnlyList<RunResult> Results { get; init; } = [];
     public IReadOnlyList<Comparison> Comparisons { get; init; } = [];
     /// <summary>Where the charts are (file names in the report folder), or why they are missing.</summary>
     public IReadOnlyList<string> Charts { get; init; } = [];
+}
+
+/// <summary>The recovery tails' baselines and recovery times, once every result of the run is known.</summary>
+internal static class RecoveryBaseline
+{
+    /// <summary>
+    /// Each tail against the same target's p99 in its calm phase (the tail's rate, before the load); when the calm
+    /// phase had no answer, against the target's own best tail second.
+    /// </summary>
+    public static IReadOnlyList<RunResult> Apply(IReadOnlyList<RunResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var applied = new List<RunResult>(results.Count);
+        foreach (var r in results)
+        {
+            if (r.Recovery is not { } tail)
+            {
+                applied.Add(r);
+                continue;
+            }
+
+            var (baseline, of) = tail.CalmLatency.Count > 0
+                ? (tail.CalmLatency.P99Ms, "its calm p99 before the load")
+                : (tail.Series.Where(static s => s.Completed > 0 && s.Shed == 0 && s.Errors == 0).Select(static s => s.P99Ms).DefaultIfEmpty(0).Min(),
+                    "this target's best tail second");
+            applied.Add(r with
+            {
+                Recovery = tail with
+                {
+                    BaselineP99Ms = baseline,
+                    BaselineOf = of,
+                    RecoveredAfterSeconds = baseline > 0 ? RecoveryResult.SecondsToRecover(tail.Series, baseline) : null,
+                },
+            });
+        }
+
+        return applied;
+    }
 }
 
 /// <summary>The gateway against plain YARP: throughput ratio and the latency the gateway adds (a round, or all rounds averaged).</summary>
@@ -61,5 +101,16 @@ internal sealed record Comparison(string Of, double ThroughputRatio, double P50A
             gateway.Average(static r => r.Latency.P99Ms) - yarp.Average(static r => r.Latency.P99Ms),
             gThroughput,
             yThroughput);
+    }
+}
+
+/// <summary>The recovery tail in one line: <c>second: sent/503/errors/p99 ms</c> per second.</summary>
+internal static class RecoveryReport
+{
+    public static string Series(RecoveryResult tail)
+    {
+        ArgumentNullException.ThrowIfNull(tail);
+        return string.Join("; ", tail.Series.Select(static s =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Second}: {s.Sent}/{s.Shed}/{s.Errors}/{s.P99Ms:0.0}")));
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -24,7 +25,7 @@ internal static class LoadRunner
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(target);
         var scenario = ScenarioCatalog.Get(settings.Scenario);
-        var source = scenario.CreateSource(settings.Seed, settings.StreamShare);
+        var source = scenario.CreateSource(settings);
         var requestUri = new Uri(target, settings.Path);
         using var handler = new SocketsHttpHandler
         {
@@ -35,7 +36,7 @@ internal static class LoadRunner
             UseProxy = false,
         };
         using var client = new HttpClient(handler) { Timeout = settings.RequestTimeout };
-        var state = new RunState(settings, progress ?? new LoadProgress());
+        var state = new RunState(settings, progress ?? new LoadProgress(), scenario.TimeToFirstByte);
         state.Progress.Start(state.Start);
 
         if (settings.IsClosed)
@@ -71,7 +72,9 @@ internal static class LoadRunner
                 step++;
             }
 
-            state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s" : "warm-up";
+            state.Progress.Phase = segment.Measured ? $"measuring at {segment.Rate:0} req/s"
+                : segment.Recovery ? $"recovery at {segment.Rate:0} req/s"
+                : segment.Calm ? $"calm at {segment.Rate:0} req/s (baseline)" : "warm-up";
             var interval = frequency / segment.Rate;
             var segmentStart = state.Start + Ticks(segment.Start);
             var segmentEnd = state.Start + Ticks(segment.End);
@@ -116,6 +119,14 @@ internal static class LoadRunner
                     {
                         state.OnDropped();
                     }
+                    else if (segment.Recovery)
+                    {
+                        state.OnRecoveryError(intended);
+                    }
+                    else if (segment.Calm)
+                    {
+                        state.OnCalmError();
+                    }
 
                     continue;
                 }
@@ -124,8 +135,12 @@ internal static class LoadRunner
                 {
                     state.OnSentLate(Math.Max(0, now - intended));
                 }
+                else if (segment.Recovery)
+                {
+                    state.OnRecoverySent(intended);
+                }
 
-                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken);
+                _ = SendAsync(state, client, uri, source.Next(), intended, measured, Math.Max(0, step), cancellationToken, segment.Recovery, segment.Calm);
             }
         }
     }
@@ -166,7 +181,7 @@ internal static class LoadRunner
     }
 
     private static async Task SendAsync(RunState state, HttpClient client, Uri uri, byte[] body, long intended, bool measured, int step,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool recovery = false, bool calm = false)
     {
         Interlocked.Increment(ref state.InFlight);
         state.Progress.OnSent();
@@ -177,16 +192,37 @@ internal static class LoadRunner
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-loadtest");
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             // Read to the last byte (an SSE stream to its [DONE]).
+            var firstByte = 0L;
             await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
             {
-                await stream.CopyToAsync(Stream.Null, cancellationToken);
+                if (state.TimesFirstByte)
+                {
+                    firstByte = await ReadTimingFirstByteAsync(stream, cancellationToken);
+                }
+                else
+                {
+                    await stream.CopyToAsync(Stream.Null, cancellationToken);
+                }
             }
 
             var end = TimeProvider.System.GetTimestamp();
+            if (measured && firstByte > 0)
+            {
+                state.OnFirstByte(firstByte - intended);
+            }
+
             state.Progress.OnCompleted();
             if (measured)
             {
-                state.OnCompleted((int)response.StatusCode, end - intended, end, step);
+                state.OnCompleted((int)response.StatusCode, end - intended, end, step, response.Headers.RetryAfter is not null);
+            }
+            else if (recovery)
+            {
+                state.OnRecoveryCompleted((int)response.StatusCode, end - intended, intended);
+            }
+            else if (calm)
+            {
+                state.OnCalmCompleted((int)response.StatusCode, end - intended);
             }
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or IOException)
@@ -196,10 +232,39 @@ internal static class LoadRunner
             {
                 state.OnError(cancellationToken.IsCancellationRequested ? "cancelled" : Classify(exception));
             }
+            else if (recovery)
+            {
+                state.OnRecoveryError(intended);
+            }
+            else if (calm)
+            {
+                state.OnCalmError();
+            }
         }
         finally
         {
             Interlocked.Decrement(ref state.InFlight);
+        }
+    }
+
+    /// <summary>Reads the body to its end and returns when its first byte came (0 for an empty body).</summary>
+    private static async Task<long> ReadTimingFirstByteAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            var firstByte = read > 0 ? TimeProvider.System.GetTimestamp() : 0;
+            while (read > 0)
+            {
+                read = await stream.ReadAsync(buffer, cancellationToken);
+            }
+
+            return firstByte;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -235,9 +300,14 @@ internal static class LoadRunner
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
-    internal readonly record struct Segment(TimeSpan Start, TimeSpan End, double Rate, bool Measured);
+    internal readonly record struct Segment(TimeSpan Start, TimeSpan End, double Rate, bool Measured, bool Recovery = false, bool Calm = false);
 
-    /// <summary>The open model's phases: warm-up at the first rate, then the steps (or one step of the duration).</summary>
+    /// <summary>
+    /// The open model's phases: warm-up at the first rate; the steps (or one step of the duration). With a recovery tail,
+    /// the warm-up runs at the tail's rate and a calm phase at that rate follows it (the target's own baseline, measured
+    /// apart) before the steps, and the tail (<see cref="LoadSettings.RecoveryShare"/> of the last rate, measured apart)
+    /// comes after them.
+    /// </summary>
     internal static IEnumerable<Segment> Segments(LoadSettings settings)
     {
         if (settings.Rate <= 0)
@@ -245,21 +315,38 @@ internal static class LoadRunner
             throw new ArgumentException("The rate must be above zero.", nameof(settings));
         }
 
+        // With a calm phase, the warm-up runs at the calm rate before it, so the baseline holds no cold start and the
+        // load starts on a target that has not been loaded yet.
+        var calm = settings.CalmDuration;
         if (settings.Warmup > TimeSpan.Zero)
         {
-            yield return new Segment(TimeSpan.Zero, settings.Warmup, settings.Rate, Measured: false);
+            yield return new Segment(TimeSpan.Zero, settings.Warmup, calm > TimeSpan.Zero ? settings.RecoveryRate : settings.Rate, Measured: false);
         }
 
-        if (settings.Steps <= 1)
+        if (calm > TimeSpan.Zero)
         {
-            yield return new Segment(settings.Warmup, settings.Warmup + settings.Duration, settings.Rate, Measured: true);
-            yield break;
+            yield return new Segment(settings.Warmup, settings.Warmup + calm, settings.RecoveryRate, Measured: false, Calm: true);
         }
 
-        for (var step = 0; step < settings.Steps; step++)
+        var measureStart = settings.Warmup + calm;
+        var steps = Math.Max(1, settings.Steps);
+        if (steps == 1)
         {
-            var start = settings.Warmup + (settings.StepDuration * step);
-            yield return new Segment(start, start + settings.StepDuration, settings.Rate * (step + 1), Measured: true);
+            yield return new Segment(measureStart, measureStart + settings.Duration, settings.Rate, Measured: true);
+        }
+        else
+        {
+            for (var step = 0; step < steps; step++)
+            {
+                var start = measureStart + (settings.StepDuration * step);
+                yield return new Segment(start, start + settings.StepDuration, settings.Rate * (step + 1), Measured: true);
+            }
+        }
+
+        if (settings.RecoveryDuration > TimeSpan.Zero)
+        {
+            var start = measureStart + settings.MeasuredDuration;
+            yield return new Segment(start, start + settings.RecoveryDuration, settings.RecoveryRate, Measured: false, Recovery: true);
         }
     }
 
@@ -269,16 +356,32 @@ internal static class LoadRunner
         public readonly LoadSettings Settings;
         public readonly LoadProgress Progress;
         public readonly long Start = TimeProvider.System.GetTimestamp();
+        public readonly bool TimesFirstByte;
         public long InFlight;
         private readonly long _measureStart;
         private readonly LongConcurrentHistogram _latency = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram _lateness = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram _firstByte = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram[] _perSecond;
         private readonly long[] _completedPerSecond;
         private readonly LongConcurrentHistogram[] _stepLatency;
         private readonly long[] _stepCompleted;
         private readonly ConcurrentDictionary<int, long> _statusCodes = new();
         private readonly ConcurrentDictionary<string, long> _errorKinds = new();
+        private readonly long[] _shedPerSecond;
+        private long _shed;
+        private long _shedWithRetryAfter;
+        // The recovery tail, by intended send second from the tail's start.
+        private readonly long _tailStart;
+        private readonly LongConcurrentHistogram _tailLatency = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram _calmLatency = new(1, HighestMicros, 3);
+        private long _calmShed;
+        private long _calmErrors;
+        private readonly LongConcurrentHistogram[] _tailPerSecond;
+        private readonly long[] _tailSent;
+        private readonly long[] _tailCompleted;
+        private readonly long[] _tailShed;
+        private readonly long[] _tailErrors;
         private readonly long _lateThresholdTicks;
         private long _scheduled;
         private long _sent;
@@ -289,14 +392,28 @@ internal static class LoadRunner
         private long _errors;
         private long _sinceP99Update;
 
-        public RunState(LoadSettings settings, LoadProgress progress)
+        public RunState(LoadSettings settings, LoadProgress progress, bool timesFirstByte)
         {
             Settings = settings;
             Progress = progress;
-            _measureStart = Start + Ticks(settings.Warmup);
+            TimesFirstByte = timesFirstByte;
+            _measureStart = Start + Ticks(settings.CalmDuration + settings.Warmup);
             _lateThresholdTicks = Ticks(settings.LateThreshold);
             // One bucket per measured second and the drain after it.
-            var seconds = (int)Math.Ceiling((settings.MeasuredDuration + settings.RequestTimeout).TotalSeconds) + 3;
+            var seconds = (int)Math.Ceiling((settings.MeasuredDuration + settings.RecoveryDuration + settings.RequestTimeout).TotalSeconds) + 3;
+            _shedPerSecond = new long[seconds];
+            _tailStart = _measureStart + Ticks(settings.MeasuredDuration);
+            var tailSeconds = settings.IsClosed || settings.RecoveryDuration <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(settings.RecoveryDuration.TotalSeconds);
+            _tailPerSecond = new LongConcurrentHistogram[tailSeconds];
+            for (var i = 0; i < tailSeconds; i++)
+            {
+                _tailPerSecond[i] = new LongConcurrentHistogram(1, HighestMicros, 2);
+            }
+
+            _tailSent = new long[tailSeconds];
+            _tailCompleted = new long[tailSeconds];
+            _tailShed = new long[tailSeconds];
+            _tailErrors = new long[tailSeconds];
             _perSecond = new LongConcurrentHistogram[seconds];
             for (var i = 0; i < seconds; i++)
             {
@@ -332,7 +449,7 @@ internal static class LoadRunner
             }
         }
 
-        public void OnCompleted(int status, long latencyTicks, long endTimestamp, int step)
+        public void OnCompleted(int status, long latencyTicks, long endTimestamp, int step, bool retryAfter)
         {
             var micros = Math.Clamp(Micros(latencyTicks), 1, HighestMicros);
             _latency.RecordValue(micros);
@@ -342,6 +459,16 @@ internal static class LoadRunner
             var second = (int)Math.Clamp((endTimestamp - _measureStart) / TimeProvider.System.TimestampFrequency, 0, _perSecond.Length - 1);
             _perSecond[second].RecordValue(micros);
             Interlocked.Increment(ref _completedPerSecond[second]);
+            if (status == 503)
+            {
+                Interlocked.Increment(ref _shedPerSecond[second]);
+                Interlocked.Increment(ref _shed);
+                if (retryAfter)
+                {
+                    Interlocked.Increment(ref _shedWithRetryAfter);
+                }
+            }
+
             _statusCodes.AddOrUpdate(status, 1, static (_, count) => count + 1);
             Interlocked.Increment(ref _completed);
             if (status is >= 200 and < 300)
@@ -355,6 +482,39 @@ internal static class LoadRunner
                 Progress.P99Ms = _latency.GetValueAtPercentile(99) / 1000.0;
             }
         }
+
+        public void OnRecoverySent(long intended) => Interlocked.Increment(ref _tailSent[TailSecond(intended)]);
+
+        public void OnRecoveryCompleted(int status, long latencyTicks, long intended)
+        {
+            var second = TailSecond(intended);
+            var micros = Math.Clamp(Micros(latencyTicks), 1, HighestMicros);
+            _tailLatency.RecordValue(micros);
+            _tailPerSecond[second].RecordValue(micros);
+            Interlocked.Increment(ref _tailCompleted[second]);
+            if (status == 503)
+            {
+                Interlocked.Increment(ref _tailShed[second]);
+            }
+        }
+
+        public void OnCalmCompleted(int status, long latencyTicks)
+        {
+            _calmLatency.RecordValue(Math.Clamp(Micros(latencyTicks), 1, HighestMicros));
+            if (status == 503)
+            {
+                Interlocked.Increment(ref _calmShed);
+            }
+        }
+
+        public void OnCalmError() => Interlocked.Increment(ref _calmErrors);
+
+        public void OnRecoveryError(long intended) => Interlocked.Increment(ref _tailErrors[TailSecond(intended)]);
+
+        private int TailSecond(long intended) =>
+            (int)Math.Clamp((intended - _tailStart) / TimeProvider.System.TimestampFrequency, 0, _tailSent.Length - 1);
+
+        public void OnFirstByte(long ticks) => _firstByte.RecordValue(Math.Clamp(Micros(ticks), 1, HighestMicros));
 
         public void OnError(string kind)
         {
@@ -371,7 +531,8 @@ internal static class LoadRunner
             for (var i = 0; i <= last; i++)
             {
                 var bucket = _perSecond[i];
-                series.Add(new SecondSample(i, Interlocked.Read(ref _completedPerSecond[i]), bucket.TotalCount == 0 ? 0 : bucket.GetValueAtPercentile(99) / 1000.0));
+                series.Add(new SecondSample(i, Interlocked.Read(ref _completedPerSecond[i]), bucket.TotalCount == 0 ? 0 : bucket.GetValueAtPercentile(99) / 1000.0,
+                    Interlocked.Read(ref _shedPerSecond[i])));
             }
 
             var sent = Interlocked.Read(ref _sent);
@@ -398,11 +559,43 @@ internal static class LoadRunner
                 Unfinished = Math.Max(0, sent - completed - errors),
                 Throughput = seconds > 0 ? completed / seconds : 0,
                 Latency = Summarize(_latency),
+                TimeToFirstByte = TimesFirstByte ? Summarize(_firstByte) : null,
                 StatusCodes = _statusCodes.OrderBy(static pair => pair.Key)
                     .ToDictionary(static pair => pair.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), static pair => pair.Value),
                 ErrorKinds = _errorKinds.OrderBy(static pair => pair.Key, StringComparer.Ordinal).ToDictionary(static pair => pair.Key, static pair => pair.Value),
                 Series = series,
                 StepResults = StepResults(),
+                Shed = Interlocked.Read(ref _shed),
+                ShedWithRetryAfter = Interlocked.Read(ref _shedWithRetryAfter),
+                Recovery = Recovery(),
+            };
+        }
+
+        /// <summary>The recovery tail's numbers, per second of intended send time; null without a tail.</summary>
+        private RecoveryResult? Recovery()
+        {
+            if (_tailSent.Length == 0)
+            {
+                return null;
+            }
+
+            var series = new List<RecoverySecond>(_tailSent.Length);
+            for (var i = 0; i < _tailSent.Length; i++)
+            {
+                var bucket = _tailPerSecond[i];
+                series.Add(new RecoverySecond(i, Interlocked.Read(ref _tailSent[i]), Interlocked.Read(ref _tailCompleted[i]), Interlocked.Read(ref _tailShed[i]),
+                    Interlocked.Read(ref _tailErrors[i]), bucket.TotalCount == 0 ? 0 : bucket.GetValueAtPercentile(99) / 1000.0));
+            }
+
+            return new RecoveryResult
+            {
+                Rate = Settings.RecoveryRate,
+                DurationSeconds = Settings.RecoveryDuration.TotalSeconds,
+                Latency = Summarize(_tailLatency),
+                Series = series,
+                CalmLatency = Summarize(_calmLatency),
+                CalmShed = Interlocked.Read(ref _calmShed),
+                CalmErrors = Interlocked.Read(ref _calmErrors),
             };
         }
 

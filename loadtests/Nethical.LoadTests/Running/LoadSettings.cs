@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Nethical.LoadTests.Scenarios;
+
 namespace Nethical.LoadTests.Running;
 
 /// <summary>One run's load: the model (open at a rate, or closed with clients), its phases and limits.</summary>
@@ -39,10 +42,32 @@ internal sealed record LoadSettings
     /// <summary>The share of requests that ask for an SSE stream (<c>"stream": true</c>).</summary>
     public double StreamShare { get; init; }
 
+    /// <summary>The <c>cache</c> scenario: how many distinct bodies the requests are drawn from (with repeats).</summary>
+    public int WorkingSet { get; init; } = 500;
+
+    /// <summary>Open model: a low-rate tail after the measured phase, measured apart, to see how fast the target recovers (zero: none).</summary>
+    public TimeSpan RecoveryDuration { get; init; }
+
+    /// <summary>The recovery tail's rate as a share of the last measured rate.</summary>
+    public double RecoveryShare { get; init; } = 0.1;
+
+    /// <summary>Where the realistic mix's user turns come from (<c>--data</c>); null: generated words.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The prompts read from <see cref="DataDirectory"/> (not in the report: the data stays where it lies).</summary>
+    [JsonIgnore]
+    public PromptData? Prompts { get; init; }
+
     /// <summary>The request path on the target.</summary>
     public string Path { get; init; } = "/openai/v1/chat/completions";
 
     public bool IsClosed => Clients > 0;
+
+    /// <summary>Open model with a recovery tail: a calm phase first, as long as the tail and at its rate, for the target's own baseline.</summary>
+    public TimeSpan CalmDuration => !IsClosed && RecoveryDuration > TimeSpan.Zero ? RecoveryDuration : TimeSpan.Zero;
+
+    /// <summary>The recovery tail's rate: <see cref="RecoveryShare"/> of the last step's rate.</summary>
+    public double RecoveryRate => Rate * Math.Max(1, Steps) * RecoveryShare;
 
     /// <summary>The measured time: all steps, or <see cref="Duration"/>.</summary>
     public TimeSpan MeasuredDuration => !IsClosed && Steps > 1 ? StepDuration * Steps : Duration;

@@ -6,8 +6,10 @@ namespace Nethical.LoadTests.Scenarios;
 /// A first version of a realistic mix: OpenAI chat bodies with a system prompt and 1–3 user/assistant turns, sizes
 /// spread log-uniformly from ~200 bytes to 32 KB; 10 % carry a tool call and its result, 1 % a ~30 KB document, 2 % an
 /// attack ("Ignore all previous instructions and …" variants). Every prompt distinct (a counter and random words).
+/// With <paramref name="userPrompts"/>, the user turns are real prompts (concatenated to the turn's length) instead of
+/// random words; documents, assistant turns, tool results and attacks stay generated.
 /// </summary>
-internal sealed class RealisticMixSource(int seed, double streamShare) : IRequestSource
+internal sealed class RealisticMixSource(int seed, double streamShare, IReadOnlyList<string>? userPrompts = null) : IRequestSource
 {
     public const double AttackShare = 0.02;
     public const double DocumentShare = 0.01;
@@ -26,6 +28,28 @@ internal sealed class RealisticMixSource(int seed, double streamShare) : IReques
     private readonly Random _random = new(seed);
     private readonly Lock _lock = new();
     private long _sequence;
+
+    private string UserTurn(int length)
+    {
+        if (userPrompts is not { Count: > 0 })
+        {
+            return ChatBodies.Words(_random, length);
+        }
+
+        var builder = new StringBuilder(length + 256);
+        do
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append("\n\n");
+            }
+
+            builder.Append(userPrompts[_random.Next(userPrompts.Count)]);
+        }
+        while (builder.Length < length);
+
+        return builder.ToString();
+    }
 
     public byte[] Next()
     {
@@ -64,7 +88,7 @@ internal sealed class RealisticMixSource(int seed, double streamShare) : IReques
             var messages = new List<ChatBodies.Message>(2 * turns + 3) { new("system", system) };
             for (var turn = 0; turn < turns; turn++)
             {
-                var user = (turn == turns - 1 ? ChatBodies.Tag(sequence) + " " : "") + ChatBodies.Words(_random, perMessage);
+                var user = (turn == turns - 1 ? ChatBodies.Tag(sequence) + " " : "") + UserTurn(perMessage);
                 messages.Add(new("user", user));
                 if (turn < turns - 1)
                 {

@@ -38,6 +38,25 @@ public sealed class LoadRunnerTests
         var l = result.Latency;
         Assert.True(l.P50Ms > 0);
         Assert.True(l.P50Ms <= l.P75Ms && l.P75Ms <= l.P95Ms && l.P95Ms <= l.P99Ms && l.P99Ms <= l.P999Ms && l.P999Ms <= l.MaxMs);
+        Assert.Null(result.TimeToFirstByte);
+    }
+
+    [Fact]
+    public async Task RunAsync_StreamingScenario_TimesTheFirstByteOfEveryAnswer()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(TimeSpan.FromMilliseconds(2), TestContext.Current.CancellationToken);
+        var settings = s_smoke with { Scenario = "streaming", Duration = TimeSpan.FromSeconds(1), StreamShare = 0 };
+
+        var result = await LoadRunner.RunAsync(settings, upstream.Address, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.True(result.Ok > 0);
+        var ttfb = Assert.IsType<LatencySummary>(result.TimeToFirstByte);
+        Assert.Equal(result.Completed, ttfb.Count);
+        Assert.True(ttfb.P50Ms > 0 && ttfb.P50Ms <= ttfb.P95Ms && ttfb.P95Ms <= ttfb.P99Ms && ttfb.P99Ms <= ttfb.MaxMs);
+        Assert.True(ttfb.MaxMs <= result.Latency.MaxMs);
+        var markdown = ReportWriter.ToMarkdown(new RunReport { Scenario = "streaming", Results = [result with { Target = "upstream", Round = 1 }] });
+        Assert.Contains("## Time to first byte", markdown, StringComparison.Ordinal);
+        Assert.Contains("\"timeToFirstByte\"", ReportWriter.ToJson(new RunReport { Results = [result] }), StringComparison.Ordinal);
     }
 
     [Fact]
