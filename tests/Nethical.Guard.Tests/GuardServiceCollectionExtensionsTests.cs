@@ -35,10 +35,20 @@ public sealed class GuardServiceCollectionExtensionsTests
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
+    /// <summary>Starts the hosted services, as a host does before it takes traffic (the warm-up compiles the rules).</summary>
+    private static async Task StartAsync(ServiceProvider provider)
+    {
+        foreach (var service in provider.GetServices<IHostedService>())
+        {
+            await service.StartAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        }
+    }
+
     [Fact]
     public async Task AddNethicalGuard_HostClassifierRegisteredFirst_ServesItAsTier2()
     {
         await using var provider = Build(static s => s.AddSingleton<IPromptClassifier, PineappleClassifier>().AddNethicalGuard());
+        await StartAsync(provider);
         var screener = provider.GetRequiredService<IPromptScreener>();
         var everything = new ScreeningPolicy { Tier2 = Tier2Mode.All, Tier2Budget = TimeSpan.FromSeconds(10) };
 
@@ -57,6 +67,7 @@ public sealed class GuardServiceCollectionExtensionsTests
     {
         await using var provider = Build(static s => s.AddSingleton<IPromptClassifier, PineappleClassifier>().AddNethicalGuard(),
             new() { ["Screening:Tier2:Enabled"] = "false" });
+        await StartAsync(provider);
         var screener = provider.GetRequiredService<IPromptScreener>();
 
         var decision = await screener.ScreenAsync(ScreeningRequest.ForText("Tell me about the pineapple harvest."), new ScreeningPolicy { Tier2 = Tier2Mode.All }, Ct);

@@ -63,7 +63,7 @@ public sealed class ModelPromptInjectionDetectorTests
         };
 
     private static PromptScreener CreateScreener(ModelPromptInjectionDetector detector)
-        => new(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+        => new(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(TimeSpan.FromSeconds(30), Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector.DefaultBudgetPerMegabyte), detector);
 
     [Fact]
     public async Task EvaluateAsync_ModelScoresAboveThreshold_FlagsWithModelReason()
@@ -358,7 +358,7 @@ public sealed class ModelPromptInjectionDetectorTests
     {
         var model = new FakeClassifier(texts => texts.Select(_ => 0.99f).ToArray(), truncated: true);
         await using var detector = Create(model);
-        var screener = new PromptScreener(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(), detector);
+        var screener = new PromptScreener(new Nethical.Guard.Normalization.TextNormalizer(), new Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector(TimeSpan.FromSeconds(30), Nethical.Guard.Detectors.PromptInjection.RuleBasedPromptInjectionDetector.DefaultBudgetPerMegabyte), detector);
         var policy = new Nethical.Guard.Policy.ScreeningPolicy { Tier2 = Tier2Mode.All, Tier2Budget = Budget };
 
         var tier1 = screener.ScreenText("a very long document", policy);
