@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Nethical.Gateway.Hosting;
@@ -123,8 +120,8 @@ internal sealed class AbsoluteFormForwarder
         // read whole cannot be screened: under a fail-closed policy it does not go out.
         if (verdict.IsAi && body is not null && !inspectedWhole && _screening.IsFailClosed())
         {
-            await EgressPromptScreening.WriteScreeningRefusalAsync(output, StatusCodes.Status413PayloadTooLarge, "request_too_large",
-                "Nethical Gateway screens AI requests up to Egress:MaxInspectedBodyBytes; this one is larger.", idle.Token).ConfigureAwait(false);
+            await RawResponse.WriteErrorAsync(output, new HttpRefusal(StatusCodes.Status413PayloadTooLarge, "request_too_large",
+                "Nethical Gateway screens AI requests up to Egress:MaxInspectedBodyBytes; this one is larger.", FailOpenAllowed: false), idle.Token).ConfigureAwait(false);
             await DrainUnreadAsync(input, body, inspectedWhole, closed).ConfigureAwait(false);
             return false;
         }
@@ -237,31 +234,12 @@ internal sealed class AbsoluteFormForwarder
         }
     }
 
-    private static async Task WriteBlockedAsync(PipeWriter output, OutboundRequest request, ShadowAiVerdict verdict, CancellationToken cancellationToken)
+    private static Task WriteBlockedAsync(PipeWriter output, OutboundRequest request, ShadowAiVerdict verdict, CancellationToken cancellationToken)
     {
         var message = EgressDecider.BlockMessage(verdict);
-        byte[] body;
-        string contentType;
-        if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && verdict.IsAi)
-        {
-            // An SDK raises its normal API error with our message.
-            var buffer = new ArrayBufferWriter<byte>(256);
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                ProviderErrorWriter.Write(writer, ProviderFormat.OpenAi, StatusCodes.Status403Forbidden, "shadow_ai_blocked", message);
-            }
-
-            body = buffer.WrittenSpan.ToArray();
-            contentType = "application/json";
-        }
-        else
-        {
-            body = Encoding.UTF8.GetBytes(message);
-            contentType = "text/plain; charset=utf-8";
-        }
-
-        var head = $"HTTP/1.1 403 Forbidden\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-        byte[] bytes = [.. Encoding.ASCII.GetBytes(head), .. body];
-        await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        // A JSON AI request gets the OpenAI error shape (an SDK raises its normal API error with our message); the rest, text.
+        return request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && verdict.IsAi
+            ? RawResponse.WriteErrorAsync(output, new HttpRefusal(StatusCodes.Status403Forbidden, "shadow_ai_blocked", message, FailOpenAllowed: false), cancellationToken)
+            : RawResponse.WriteTextAsync(output, StatusCodes.Status403Forbidden, message, cancellationToken);
     }
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -175,15 +174,11 @@ internal sealed class EgressConnectionHandler : ConnectionHandler
     private async Task RefuseAsync(PipeReader input, PipeWriter output, IPAddress? client, int statusCode, string reason, CancellationToken closed)
     {
         Log.BadRequest(_logger, client, statusCode, reason);
-        var body = Encoding.UTF8.GetBytes(reason);
-        var head = $"HTTP/1.1 {statusCode} {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(statusCode)}\r\n"
-            + $"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
         using var timeout = new CancellationTokenSource(ClientDrain.MaxTime, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, closed);
         try
         {
-            byte[] bytes = [.. Encoding.ASCII.GetBytes(head), .. body];
-            await output.WriteAsync(bytes, linked.Token).ConfigureAwait(false);
+            await RawResponse.WriteTextAsync(output, statusCode, reason, linked.Token).ConfigureAwait(false);
             await ClientDrain.DrainAsync(input, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)

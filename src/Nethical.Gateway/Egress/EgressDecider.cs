@@ -58,10 +58,11 @@ internal sealed class EgressDecider
     /// </summary>
     public ShadowAiVerdict DecideServerName(OutboundRequest request, string serverName)
     {
-        var fronted = _detector.Evaluate(request with { Host = serverName });
+        var asNamed = request with { Host = serverName };
+        var fronted = _detector.Evaluate(asNamed);
         if (fronted.Action != ShadowAiAction.Allow)
         {
-            Record(KindConnect, request with { Host = serverName }, fronted, default, TimeSpan.Zero);
+            Record(KindConnect, asNamed, fronted, default, TimeSpan.Zero);
         }
 
         return fronted;

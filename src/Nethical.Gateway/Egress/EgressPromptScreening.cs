@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Nethical.Gateway.Diagnostics;
 using Nethical.Gateway.Hosting;
@@ -70,26 +67,7 @@ internal sealed class EgressPromptScreening
             Log.PromptBlocked(_logger, request.Host, request.Port, decision.Score, reasons ?? string.Empty);
         }
         // Egress answers on the client's raw connection, to whatever tool sent it: no rule ids.
-        var refusal = HttpRefusal.For(decision, exposeReasons: false);
-        await WriteScreeningRefusalAsync(output, refusal.Status, refusal.Code, refusal.Message, cancellationToken).ConfigureAwait(false);
+        await RawResponse.WriteErrorAsync(output, HttpRefusal.For(decision, exposeReasons: false), cancellationToken).ConfigureAwait(false);
         return false;
-    }
-
-    public static async Task WriteScreeningRefusalAsync(PipeWriter output, int status, string code, string message, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            ProviderErrorWriter.Write(writer, ProviderFormat.OpenAi, status, code, message);
-        }
-        var reason = status switch
-        {
-            StatusCodes.Status400BadRequest => "Bad Request",
-            StatusCodes.Status413PayloadTooLarge => "Content Too Large",
-            _ => "Service Unavailable",
-        };
-        var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {buffer.WrittenCount}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-        byte[] bytes = [.. Encoding.ASCII.GetBytes(head), .. buffer.WrittenSpan];
-        await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 }

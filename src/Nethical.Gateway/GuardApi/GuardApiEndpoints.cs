@@ -14,7 +14,8 @@ namespace Nethical.Gateway.GuardApi;
 
 /// <summary>
 /// <c>POST /v1/guard/evaluate</c>: screening for apps that cannot route through the proxy.
-/// Takes <c>{"format": "openai", "body": {...}}</c> or <c>{"text": "..."}</c>, and an optional <c>"policy"</c> name.
+/// Takes <c>{"format": "openai", "body": {...}}</c> or <c>{"text": "..."}</c>, and an optional <c>"policy"</c> name. Errors
+/// are in the OpenAI error shape, like the proxy's on OpenAI routes.
 /// </summary>
 public static class GuardApiEndpoints
 {
@@ -34,14 +35,14 @@ public static class GuardApiEndpoints
         var screening = options.Current;
         if (!CapturedBody.IsJson(context.Request.ContentType))
         {
-            await WriteErrorAsync(context, HttpRefusal.UnsupportedContentType with { Message = "Send the guard request as JSON (Content-Type: application/json)." }).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.UnsupportedContentType with { Message = "Send the guard request as JSON (Content-Type: application/json)." }).ConfigureAwait(false);
             return;
         }
 
         using var body = await CapturedBody.CaptureAsync(context.Request, screening.BodyLimits, context.RequestAborted).ConfigureAwait(false);
         if (body.Failure != CaptureFailure.None)
         {
-            await WriteErrorAsync(context, HttpRefusal.For(body.Failure)).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.For(body.Failure)).ConfigureAwait(false);
             return;
         }
 
@@ -52,25 +53,25 @@ public static class GuardApiEndpoints
         }
         catch (GuardRequestException ex)
         {
-            await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_guard_request", ex.Message)).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.BadRequest("invalid_guard_request", ex.Message)).ConfigureAwait(false);
             return;
         }
         catch (JsonException)
         {
             // System.Text.Json's messages quote the body; ours do not.
-            await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_json", "The guard request is not valid JSON.")).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.BadRequest("invalid_json", "The guard request is not valid JSON.")).ConfigureAwait(false);
             return;
         }
         catch (PromptExtractionException ex)
         {
-            await WriteErrorAsync(context, HttpRefusal.BadRequest(ScreeningDecision.CodeOf(ex.Error), ex.Message)).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.BadRequest(ScreeningDecision.CodeOf(ex.Error), ex.Message)).ConfigureAwait(false);
             return;
         }
 
         ScreeningPolicy? policy = null;
         if (request.Policy is not null && !screening.Policies.TryGetValue(request.Policy, out policy))
         {
-            await WriteErrorAsync(context, HttpRefusal.BadRequest("unknown_policy", "Unknown policy name.")).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.BadRequest("unknown_policy", "Unknown policy name.")).ConfigureAwait(false);
             return;
         }
 
@@ -80,7 +81,7 @@ public static class GuardApiEndpoints
         if (decision.Result is null)
         {
             // The body inside the guard request could not be screened: whatever the policy, the caller is told so.
-            await WriteErrorAsync(context, HttpRefusal.BadRequest(decision.Code!, decision.Message!)).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.BadRequest(decision.Code!, decision.Message!)).ConfigureAwait(false);
             return;
         }
 
@@ -134,10 +135,6 @@ public static class GuardApiEndpoints
         context.Response.ContentLength = buffer.WrittenCount;
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
-
-    /// <summary>The guard API's errors are in the OpenAI error shape, like the proxy's on OpenAI routes.</summary>
-    private static Task WriteErrorAsync(HttpContext context, HttpRefusal refusal)
-        => ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, refusal.Status, refusal.Code, refusal.Message);
 
     /// <summary>A guard request that parses but says something unusable; the message is safe to return.</summary>
     internal sealed class GuardRequestException(string message) : Exception(message);

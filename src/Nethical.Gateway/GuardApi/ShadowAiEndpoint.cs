@@ -36,7 +36,7 @@ internal static class ShadowAiEndpoint
     {
         if (!CapturedBody.IsJson(context.Request.ContentType))
         {
-            await WriteErrorAsync(context, HttpRefusal.UnsupportedContentType with { Message = "Send the request as JSON (Content-Type: application/json)." }).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.UnsupportedContentType with { Message = "Send the request as JSON (Content-Type: application/json)." }).ConfigureAwait(false);
             return;
         }
 
@@ -44,7 +44,7 @@ internal static class ShadowAiEndpoint
         using var captured = await CapturedBody.CaptureAsync(context.Request, s_limits, context.RequestAborted).ConfigureAwait(false);
         if (captured.Failure != CaptureFailure.None)
         {
-            await WriteErrorAsync(context, HttpRefusal.For(captured.Failure)).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.For(captured.Failure)).ConfigureAwait(false);
             return;
         }
         JsonDocument document;
@@ -54,7 +54,7 @@ internal static class ShadowAiEndpoint
         }
         catch (JsonException)
         {
-            await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_json", "The request is not valid JSON.")).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.BadRequest("invalid_json", "The request is not valid JSON.")).ConfigureAwait(false);
             return;
         }
 
@@ -67,7 +67,7 @@ internal static class ShadowAiEndpoint
                 || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url)
                 || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                await WriteErrorAsync(context, HttpRefusal.BadRequest("invalid_request", "Expected {\"url\": \"http(s)://host/path\", ...}.")).ConfigureAwait(false);
+                await ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, HttpRefusal.BadRequest("invalid_request", "Expected {\"url\": \"http(s)://host/path\", ...}.")).ConfigureAwait(false);
                 return;
             }
 
@@ -115,9 +115,6 @@ internal static class ShadowAiEndpoint
             }).ConfigureAwait(false);
         }
     }
-
-    private static Task WriteErrorAsync(HttpContext context, HttpRefusal refusal)
-        => ProviderErrorWriter.WriteAsync(context, ProviderFormat.OpenAi, refusal.Status, refusal.Code, refusal.Message);
 
     private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {

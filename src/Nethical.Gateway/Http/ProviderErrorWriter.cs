@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Nethical.Guard.Extraction;
 
@@ -11,6 +12,10 @@ internal static class ProviderErrorWriter
     /// <summary>The error code for a blocked prompt injection.</summary>
     public const string PromptInjectionCode = "prompt_injection_detected";
 
+    /// <summary>Answers with <paramref name="refusal"/> in the provider's error shape, not cached.</summary>
+    public static Task WriteAsync(HttpContext context, ProviderFormat format, HttpRefusal refusal)
+        => WriteAsync(context, format, refusal.Status, refusal.Code, refusal.Message);
+
     public static async Task WriteAsync(HttpContext context, ProviderFormat format, int statusCode, string code, string message)
     {
         var response = context.Response;
@@ -18,17 +23,22 @@ internal static class ProviderErrorWriter
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-store";
 
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, format, statusCode, code, message);
-        }
-
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        var body = Serialize(format, statusCode, code, message);
+        response.ContentLength = body.WrittenCount;
+        await response.Body.WriteAsync(body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
-    internal static void Write(Utf8JsonWriter writer, ProviderFormat format, int statusCode, string code, string message)
+    /// <summary>The error body in the provider's shape, for a writer that is not an <see cref="HttpContext"/> (egress).</summary>
+    public static ArrayBufferWriter<byte> Serialize(ProviderFormat format, int statusCode, string code, string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer);
+        Write(writer, format, statusCode, code, message);
+        writer.Flush();
+        return buffer;
+    }
+
+    private static void Write(Utf8JsonWriter writer, ProviderFormat format, int statusCode, string code, string message)
     {
         writer.WriteStartObject();
         switch (format)

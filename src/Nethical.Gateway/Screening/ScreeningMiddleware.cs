@@ -159,8 +159,7 @@ internal sealed class ScreeningMiddleware
             }
 
             tags.WriteTo(context.Response.Headers);
-            var block = HttpRefusal.For(decision, options.ExposeReasonsToClients);
-            await ProviderErrorWriter.WriteAsync(context, settings.Format, block.Status, block.Code, block.Message).ConfigureAwait(false);
+            await ProviderErrorWriter.WriteAsync(context, settings.Format, HttpRefusal.For(decision, options.ExposeReasonsToClients)).ConfigureAwait(false);
             return;
         }
 
@@ -204,7 +203,7 @@ internal sealed class ScreeningMiddleware
         var refused = new ScreeningTags(Verdicts.Refused, null, refusal.Code, TimeSpan.Zero, exposeReasons: true);
         Audit(context, settings, refused, body);
         refused.WriteTo(context.Response.Headers);
-        return ProviderErrorWriter.WriteAsync(context, settings.Format, refusal.Status, refusal.Code, refusal.Message);
+        return ProviderErrorWriter.WriteAsync(context, settings.Format, refusal);
     }
 
     private void Audit(HttpContext context, RouteSettings settings, ScreeningTags tags, CapturedBody? body)
