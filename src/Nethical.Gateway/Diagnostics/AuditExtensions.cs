@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nethical.Gateway.Hosting;
 
 namespace Nethical.Gateway.Diagnostics;
 
@@ -9,7 +10,7 @@ public static class AuditExtensions
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(static d => d.ServiceType == typeof(AuditLog)))
+        if (!ServiceChecks.TryAddOnce<AuditLog>(services))
         {
             return services;
         }
@@ -19,7 +20,6 @@ public static class AuditExtensions
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<AuditLog>();
         services.AddHostedService(static sp => sp.GetRequiredService<AuditLog>());
         return services;
     }

@@ -21,7 +21,7 @@ public static class EgressExtensions
     public static IServiceCollection AddEgress(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(static d => d.ServiceType == typeof(EgressListener)))
+        if (!ServiceChecks.TryAddOnce<EgressListener>(services))
         {
             return services;
         }
@@ -38,7 +38,6 @@ public static class EgressExtensions
         services.TryAddSingleton<IEgressResolver, DnsEgressResolver>();
         services.TryAddSingleton<EgressForwardingClient>();
         services.TryAddSingleton<EgressMetrics>();
-        services.TryAddSingleton<EgressListener>();
         services.TryAddSingleton<EgressDecider>();
         services.TryAddSingleton<EgressPromptScreening>();
         services.TryAddSingleton<ConnectTunnel>();

@@ -16,11 +16,10 @@ public static class ScreeningExtensions
     public static IServiceCollection AddScreening(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(static d => d.ServiceType == typeof(ScreeningMarker)))
+        if (!ServiceChecks.TryAddOnce<ScreeningMarker>(services))
         {
             return services;
         }
-        services.AddSingleton<ScreeningMarker>();
         services.AddNethicalGuard();
         services.AddAudit();
         services.AddOptions<ScreeningOptions>()

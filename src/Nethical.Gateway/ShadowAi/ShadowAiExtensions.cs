@@ -17,11 +17,10 @@ public static class ShadowAiExtensions
     public static IServiceCollection AddShadowAi(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(static d => d.ServiceType == typeof(ShadowAiMarker)))
+        if (!ServiceChecks.TryAddOnce<ShadowAiMarker>(services))
         {
             return services;
         }
-        services.AddSingleton<ShadowAiMarker>();
         services.AddAudit();
         services.AddOptions<ShadowAiOptions>()
             .BindConfiguration(ShadowAiOptions.SectionName)
