@@ -10,6 +10,12 @@ public static class NethicalHeaders
     public const string GuardMilliseconds = "x-nethical-guard-ms";
 
     /// <summary>
+    /// On a request let through without a full screening under a fail-open policy: why tier 2 did not answer
+    /// (<c>shed</c>, <c>timeout</c>, <c>circuit_open</c>, <c>error</c>, <c>truncated</c>); the verdict is then tier 1's.
+    /// </summary>
+    public const string Degraded = "x-nethical-degraded";
+
+    /// <summary>
     /// The one <c>x-nethical-*</c> header a client may send: its identity for shadow-AI exceptions. It is read by the
     /// gateway and not forwarded.
     /// </summary>

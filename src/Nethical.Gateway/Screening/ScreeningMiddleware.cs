@@ -149,7 +149,7 @@ internal sealed class ScreeningMiddleware
         activity?.Stop();
         _metrics.Screened(settings.RouteId, decision.Verdict, Stopwatch.GetElapsedTime(start));
 
-        var tags = new ScreeningTags(decision.Verdict, result.Score, reasons, result.Elapsed, options.ExposeReasonsToClients);
+        var tags = new ScreeningTags(decision.Verdict, result.Score, reasons, result.Elapsed, options.ExposeReasonsToClients, result.DegradedCause);
         Audit(context, settings, tags, body);
         if (decision.Outcome == ScreeningOutcome.Block)
         {

@@ -7,9 +7,12 @@ namespace Nethical.Gateway.Screening;
 /// What the gateway decided about a request, kept on the <see cref="HttpContext"/> so the response transform can write it
 /// back after YARP has copied the upstream's headers (and dropped any <c>x-nethical-*</c> the upstream sent).
 /// </summary>
-internal sealed class ScreeningTags(string verdict, double? score, string? reasons, TimeSpan elapsed, bool exposeReasons)
+internal sealed class ScreeningTags(string verdict, double? score, string? reasons, TimeSpan elapsed, bool exposeReasons, string? degraded = null)
 {
     public string Verdict { get; } = verdict;
+
+    /// <summary>Why tier 2 did not answer, on a request let through on tier 1's verdict; null when it did.</summary>
+    public string? Degraded { get; } = degraded;
 
     public double? Score { get; } = score;
 
@@ -40,6 +43,10 @@ internal sealed class ScreeningTags(string verdict, double? score, string? reaso
         }
 
         headers[NethicalHeaders.GuardMilliseconds] = Elapsed.TotalMilliseconds.ToString("F3", CultureInfo.InvariantCulture);
+        if (Degraded is not null)
+        {
+            headers[NethicalHeaders.Degraded] = Degraded;
+        }
     }
 
     /// <summary>

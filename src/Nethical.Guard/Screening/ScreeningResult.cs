@@ -21,6 +21,32 @@ public sealed record ScreeningResult(
     /// <summary>A detector the gate needed fell back (tier 2 timed out, its breaker was open, its queue was full).</summary>
     public bool Degraded { get; init; }
 
+    /// <summary>
+    /// Why a degraded result is degraded: <c>shed</c> (admission control turned it away under load), <c>timeout</c>,
+    /// <c>circuit_open</c>, <c>error</c> or <c>truncated</c>; null when it is not degraded.
+    /// </summary>
+    public string? DegradedCause
+    {
+        get
+        {
+            if (!Degraded)
+            {
+                return null;
+            }
+            foreach (var verdict in Verdicts)
+            {
+                foreach (var reason in verdict.Reasons)
+                {
+                    if (reason.StartsWith(ModelPromptInjectionDetector.DegradedReasonPrefix, StringComparison.Ordinal))
+                    {
+                        return reason[ModelPromptInjectionDetector.DegradedReasonPrefix.Length..];
+                    }
+                }
+            }
+            return "unknown";
+        }
+    }
+
     /// <summary>Normalised texts still to be scored by tier 2 (<see cref="PromptScreener.CompleteAsync"/>); empty when tier 1 decided.</summary>
     internal IReadOnlyList<Tier2Text> PendingTier2 { get; init; } = [];
 }

@@ -10,11 +10,13 @@ namespace Nethical.Guard.Tier2;
 
 /// <summary>
 /// Tier 2: the encoder model behind the serving path. Per text: the verdict cache, then request coalescing; per request:
-/// one item on a dynamic batcher (short texts and long documents on separate lanes, so a long document never stalls
-/// short prompts), inside a Polly pipeline with a timeout (the policy's budget, grown by the request's extra windows),
-/// a circuit breaker, and a fallback to the tier-1 verdict marked degraded. A full lane sheds the request at once,
-/// before the pipeline (load is not failure: it neither opens nor closes the breaker); a request whose texts are all
-/// cached never waits on the model or the breaker; a caller's own cancellation propagates.
+/// one item on a dynamic batcher (short texts and long documents on separate lanes, each with its own admission
+/// control, so a long document never stalls short prompts), inside a Polly pipeline with a timeout (the policy's
+/// budget, grown by the request's extra windows), a circuit breaker, and a fallback to the tier-1 verdict marked
+/// degraded. A lane admits a request only if it can be scored within its budget behind the work already admitted
+/// (<see cref="ModelAdmission"/>); the excess is shed at once. Load is not failure: sheds and timeouts behind a busy
+/// model never open the breaker, only the model's errors and runs that stall do. A request whose texts are all cached
+/// never waits on the model or the breaker; a caller's own cancellation propagates.
 /// </summary>
 internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 {
@@ -35,9 +37,12 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     private readonly double _threshold;
     private readonly VerdictCache? _cache;
     private readonly RequestCoalescer<CacheKey, float> _coalescer;
-    private readonly DynamicBatcher<PreparedText[], float[]> _shortLane;
-    private readonly DynamicBatcher<PreparedText[], float[]> _longLane;
+    private readonly Lane _shortLane;
+    private readonly Lane _longLane;
     private readonly int _longTextWindows;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _stallPerWindow;
+    private readonly CircuitBreakerStateProvider _breaker = new();
     private readonly ResiliencePipeline<DetectorVerdict> _pipeline;
     private readonly int _maxWindowsPerRun;
     private readonly TimeSpan _budgetPerExtraWindow;
@@ -66,17 +71,11 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         _budgetPerExtraWindow = options.BudgetPerExtraWindow;
         _metrics = metrics;
         _longTextWindows = options.LongTextWindows;
-        _shortLane = new DynamicBatcher<PreparedText[], float[]>(
-            ProcessAsync,
-            new DynamicBatcherOptions { MaxBatchSize = options.MaxBatchSize, MaxWait = options.MaxBatchWait, QueueCapacity = options.QueueCapacity },
-            timeProvider,
-            batcherMetrics);
-        // Long documents: one request per batch (each is many windows already), a short queue.
-        _longLane = new DynamicBatcher<PreparedText[], float[]>(
-            ProcessAsync,
-            new DynamicBatcherOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero, QueueCapacity = options.LongQueueCapacity },
-            timeProvider,
-            batcherMetrics);
+        _timeProvider = timeProvider;
+        _stallPerWindow = options.StallPerWindow;
+        _shortLane = new Lane(this, "short", new DynamicBatcherOptions { MaxBatchSize = options.MaxBatchSize, MaxWait = options.MaxBatchWait, QueueCapacity = options.QueueCapacity }, options.InitialCostPerWindow, batcherMetrics);
+        // Long documents: one request per batch (each is many windows already), a short queue, their own admission.
+        _longLane = new Lane(this, "long", new DynamicBatcherOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero, QueueCapacity = options.LongQueueCapacity }, options.InitialCostPerWindow, batcherMetrics);
 
         var handled = new PredicateBuilder<DetectorVerdict>()
             .Handle<Exception>(static e => e is not OperationCanceledException || e is TimeoutRejectedException);
@@ -99,9 +98,17 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<DetectorVerdict>
             {
-                // Shedding is load, not failure: it must not open the breaker.
-                ShouldHandle = new PredicateBuilder<DetectorVerdict>()
-                    .Handle<Exception>(static e => e is not Tier2ShedException && (e is not OperationCanceledException || e is TimeoutRejectedException)),
+                // The breaker is for a broken model, never for load: the model's own errors count, and a timeout counts
+                // only when the model run it waited on has stalled (far beyond its per-window allowance). A request that
+                // timed out in the queue behind a healthy model, or was shed at admission, is load.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    null or Tier2ShedException => false,
+                    TimeoutRejectedException => ModelStalled,
+                    OperationCanceledException => false,
+                    _ => true,
+                }),
+                StateProvider = _breaker,
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
@@ -138,7 +145,28 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     public double? StudentPassBelow { get; init; }
 
     /// <summary>Requests waiting for the model (both lanes).</summary>
-    public int QueueDepth => _shortLane.QueueDepth + _longLane.QueueDepth;
+    public int QueueDepth => _shortLane.Batcher.QueueDepth + _longLane.Batcher.QueueDepth;
+
+    /// <summary>The circuit breaker's state: closed, open, half_open or isolated.</summary>
+    public string BreakerState => _breaker.CircuitState switch
+    {
+        CircuitState.Closed => "closed",
+        CircuitState.Open => "open",
+        CircuitState.HalfOpen => "half_open",
+        _ => "isolated",
+    };
+
+    /// <summary>Admission state of the short-text lane (backlog and measured cost per window).</summary>
+    internal ModelAdmission ShortLaneAdmission => _shortLane.Admission;
+
+    /// <summary>Admission state of the long-document lane.</summary>
+    internal ModelAdmission LongLaneAdmission => _longLane.Admission;
+
+    /// <summary>
+    /// Whether a model run in either lane has run far longer than its windows allow (<see cref="Tier2Options.StallPerWindow"/>):
+    /// a hung or broken model, as opposed to a busy one.
+    /// </summary>
+    internal bool ModelStalled => _shortLane.Stalled || _longLane.Stalled;
 
     /// <summary>
     /// Scores texts (normalised segment texts, each with its source) and returns the tier-2 verdict: the highest calibrated score, or the tier-1
@@ -179,22 +207,18 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             // Everything was cached: the model, its breaker and its budget have nothing to say.
             return Verdict(best, truncated, started);
         }
-        if (IsFull(_shortLane) || IsFull(_longLane))
-        {
-            _metrics?.Degraded("shed");
-            return Degraded(tier1, "shed", Stopwatch.GetElapsedTime(started));
-        }
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            context.Properties.Set(s_budget, budget + (_budgetPerExtraWindow * extraWindows));
+            var allowed = budget + (_budgetPerExtraWindow * extraWindows);
+            context.Properties.Set(s_budget, allowed);
             context.Properties.Set(s_fallback, tier1);
             context.Properties.Set(s_started, started);
             return await _pipeline.ExecuteAsync(
-                static (ctx, state) => state.Detector.ScoreAsync(state.Work, state.Count, state.Best, state.Truncated, state.Started, ctx.CancellationToken),
+                static (ctx, state) => state.Detector.ScoreAsync(state.Work, state.Count, state.Best, state.Truncated, state.Started, state.Allowed, ctx.CancellationToken),
                 context,
-                (Detector: this, Work: work, Count: uncached, Best: best, Truncated: truncated, Started: started)).ConfigureAwait(false);
+                (Detector: this, Work: work, Count: uncached, Best: best, Truncated: truncated, Started: started, Allowed: allowed)).ConfigureAwait(false);
         }
         finally
         {
@@ -202,14 +226,12 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         }
     }
 
-    private static bool IsFull(DynamicBatcher<PreparedText[], float[]> lane) => lane.QueueDepth >= lane.QueueCapacity;
-
     private readonly record struct Work(CacheKey Key, PreparedText Prepared);
 
     /// <summary>One text this request scores for every caller waiting on it (the coalescer's owner).</summary>
     private sealed record Owned(CacheKey Key, PreparedText Prepared, TaskCompletionSource<float> Result);
 
-    private async ValueTask<DetectorVerdict> ScoreAsync(Work[] work, int count, float best, bool truncated, long started, CancellationToken cancellationToken)
+    private async ValueTask<DetectorVerdict> ScoreAsync(Work[] work, int count, float best, bool truncated, long started, TimeSpan allowed, CancellationToken cancellationToken)
     {
         // Join texts already in flight for another request; own the rest. The coalescer runs the owner's delegate
         // synchronously, so after this loop `owned` holds exactly the texts this request must send to the model.
@@ -231,7 +253,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 
         if (owned.Count > 0)
         {
-            Send(owned);
+            Send(owned, allowed - Stopwatch.GetElapsedTime(started));
         }
 
         foreach (var task in tasks)
@@ -242,11 +264,12 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     }
 
     /// <summary>
-    /// Queues the owned texts: short ones as one item on the short lane, long ones as one item on the long lane. The
-    /// items run even if this request gives up (its budget ran out): other callers may be waiting on the same texts,
-    /// and the scores are cached for the retry.
+    /// Queues the owned texts: short ones as one item on the short lane, long ones as one item on the long lane, each
+    /// if its lane admits it within <paramref name="budget"/> (otherwise its texts are shed at once). The items run
+    /// even if this request gives up (its budget ran out): other callers may be waiting on the same texts, and the
+    /// scores are cached for the retry.
     /// </summary>
-    private void Send(List<Owned> owned)
+    private void Send(List<Owned> owned, TimeSpan budget)
     {
         List<Owned>? shortTexts = null;
         List<Owned>? longTexts = null;
@@ -261,37 +284,52 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                 (shortTexts ??= []).Add(text);
             }
         }
-        Enqueue(_shortLane, shortTexts);
-        Enqueue(_longLane, longTexts);
+        Enqueue(_shortLane, shortTexts, budget);
+        Enqueue(_longLane, longTexts, budget);
     }
 
-    private void Enqueue(DynamicBatcher<PreparedText[], float[]> lane, List<Owned>? texts)
+    private void Enqueue(Lane lane, List<Owned>? texts, TimeSpan budget)
     {
         if (texts is null)
         {
             return;
         }
         var item = new PreparedText[texts.Count];
+        var windows = 0;
         for (var i = 0; i < item.Length; i++)
         {
             item[i] = texts[i].Prepared;
+            windows += item[i].Windows.Count;
         }
-        if (!lane.TryEnqueue(item, CancellationToken.None, out var scores))
+        windows = Math.Max(1, windows);
+        if (!lane.Admission.TryAdmit(windows, budget))
+        {
+            Shed(texts);
+            return;
+        }
+        if (!lane.Batcher.TryEnqueue(item, CancellationToken.None, out var scores))
+        {
+            lane.Admission.Release(windows);
+            Shed(texts);
+            return;
+        }
+        _ = Complete(scores, texts, _cache, lane.Admission, windows);
+
+        static void Shed(List<Owned> texts)
         {
             var shed = new Tier2ShedException();
             foreach (var text in texts)
             {
                 text.Result.TrySetException(shed);
             }
-            return;
         }
-        _ = Complete(scores, texts, _cache);
 
-        static async Task Complete(Task<float[]> scores, List<Owned> texts, VerdictCache? cache)
+        static async Task Complete(Task<float[]> scores, List<Owned> texts, VerdictCache? cache, ModelAdmission admission, int windows)
         {
             try
             {
                 var values = await scores.ConfigureAwait(false);
+                admission.Release(windows);
                 for (var i = 0; i < texts.Count; i++)
                 {
                     if (!texts[i].Prepared.Truncated)
@@ -304,6 +342,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             }
             catch (Exception e)
             {
+                admission.Release(windows);
                 foreach (var text in texts)
                 {
                     text.Result.TrySetException(e);
@@ -324,7 +363,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(started));
     }
 
-    private ValueTask<IReadOnlyList<float[]>> ProcessAsync(IReadOnlyList<PreparedText[]> batch, CancellationToken cancellationToken)
+    private ValueTask<IReadOnlyList<float[]>> ProcessAsync(Lane lane, IReadOnlyList<PreparedText[]> batch)
     {
         // All texts of all requests in the batch go through the model together (windows sorted by length, chunks of
         // at most MaxBatchSize windows), then the scores are handed back per request.
@@ -340,7 +379,21 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             item.CopyTo(flat, offset);
             offset += item.Length;
         }
-        var scores = _model.ScoreBatch(flat, _maxWindowsPerRun);
+        var windows = 0;
+        foreach (var text in flat)
+        {
+            windows += Math.Max(1, text.Windows.Count);
+        }
+        var runStarted = lane.RunStarted(windows);
+        float[] scores;
+        try
+        {
+            scores = _model.ScoreBatch(flat, _maxWindowsPerRun);
+        }
+        finally
+        {
+            lane.RunEnded(windows, runStarted);
+        }
         var results = new float[batch.Count][];
         offset = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -364,8 +417,55 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _shortLane.DisposeAsync().ConfigureAwait(false);
-        await _longLane.DisposeAsync().ConfigureAwait(false);
+        await _shortLane.Batcher.DisposeAsync().ConfigureAwait(false);
+        await _longLane.Batcher.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One model lane: its batcher, its admission control, and the model run in progress (for stall detection).</summary>
+    private sealed class Lane
+    {
+        private readonly ModelPromptInjectionDetector _owner;
+        private long _runStarted;
+        private int _runWindows;
+
+        public Lane(ModelPromptInjectionDetector owner, string name, DynamicBatcherOptions options, TimeSpan initialCostPerWindow, BatcherMetrics? metrics)
+        {
+            _owner = owner;
+            Name = name;
+            Admission = new ModelAdmission(initialCostPerWindow, options.MaxWait);
+            Batcher = new DynamicBatcher<PreparedText[], float[]>((batch, _) => owner.ProcessAsync(this, batch), options, owner._timeProvider, metrics);
+        }
+
+        public string Name { get; }
+
+        public ModelAdmission Admission { get; }
+
+        public DynamicBatcher<PreparedText[], float[]> Batcher { get; }
+
+        /// <summary>Whether the run in progress has gone past <see cref="Tier2Options.StallPerWindow"/> for each of its windows.</summary>
+        public bool Stalled
+        {
+            get
+            {
+                var started = Volatile.Read(ref _runStarted);
+                return started != 0 && _owner._timeProvider.GetElapsedTime(started) > _owner._stallPerWindow * Math.Max(1, Volatile.Read(ref _runWindows));
+            }
+        }
+
+        public long RunStarted(int windows)
+        {
+            Volatile.Write(ref _runWindows, windows);
+            var now = _owner._timeProvider.GetTimestamp();
+            // Zero means idle; a clock that reads zero (a fresh fake clock) is taken as one tick later.
+            Volatile.Write(ref _runStarted, now == 0 ? 1 : now);
+            return now;
+        }
+
+        public void RunEnded(int windows, long started)
+        {
+            Volatile.Write(ref _runStarted, 0);
+            Admission.Observe(windows, _owner._timeProvider.GetElapsedTime(started));
+        }
     }
 }
 

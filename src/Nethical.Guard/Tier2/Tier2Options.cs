@@ -46,6 +46,20 @@ public sealed class Tier2Options
     /// </summary>
     public TimeSpan BudgetPerExtraWindow { get; set; } = TimeSpan.FromMilliseconds(15);
 
+    /// <summary>
+    /// The model's cost per encoder window assumed until its first run is measured. Admission control lets a request
+    /// wait for the model only if the work admitted ahead of it, at the measured cost per window, leaves it time to
+    /// finish within its budget; otherwise the request is shed at once (see <see cref="ModelAdmission"/>).
+    /// </summary>
+    public TimeSpan InitialCostPerWindow { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// A model run that has taken longer than this per encoder window has stalled: a request that times out waiting
+    /// on it counts as a model failure for the breaker. Timeouts behind a model that is only busy never do. Default
+    /// 100 ms, some twenty times a window's INT8 cost on one loaded core.
+    /// </summary>
+    public TimeSpan StallPerWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Requests that may wait for the model; beyond it, new work is shed to the fallback at once.</summary>
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 64;

@@ -73,6 +73,9 @@ public sealed class Tier2ScreeningTests(Tier2GatewayFixture gateway) : IClassFix
         var upstream = gateway.Upstream.LastRequest;
         Assert.Equal("allow", upstream.Header("x-nethical-verdict"));
         Assert.Contains("pi.tier2.degraded.timeout", upstream.Header("x-nethical-reasons") ?? "", StringComparison.Ordinal);
+        // Tagged as let through on tier 1's verdict alone, for the upstream and for the client.
+        Assert.Equal("timeout", upstream.Header("x-nethical-degraded"));
+        Assert.Equal("timeout", response.Headers.GetValues("x-nethical-degraded").Single());
     }
 
     [Fact]

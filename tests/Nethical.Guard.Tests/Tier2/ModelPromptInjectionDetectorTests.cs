@@ -243,6 +243,97 @@ public sealed class ModelPromptInjectionDetectorTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_TimeoutsBehindABusyModel_LoadNeverOpensTheBreaker()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new ManualResetEventSlim(false);
+        var model = new FakeClassifier(texts =>
+        {
+            gate.Wait(s_timeout);
+            return texts.Select(_ => 0.1f).ToArray();
+        });
+        // A model run is a stall only after 10 s per window; the budget is 1 s.
+        var options = new Tier2Options
+        {
+            MaxBatchSize = 1,
+            MaxBatchWait = TimeSpan.Zero,
+            BreakerMinimumThroughput = 2,
+            BreakerSamplingDuration = TimeSpan.FromMinutes(5),
+            StallPerWindow = TimeSpan.FromSeconds(10),
+        };
+        await using var detector = Create(model, options, time: time);
+
+        // One request in the model and three behind it time out at their budget: the model is busy, not broken.
+        var pending = Enumerable.Range(0, 4).Select(i => detector.EvaluateAsync([$"busy {i}"], Tier1, Budget, Ct).AsTask()).ToArray();
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to be called");
+        time.Advance(Budget);
+        var timedOut = await Task.WhenAll(pending).WaitAsync(s_timeout, Ct);
+        gate.Set();
+
+        Assert.All(timedOut, v => Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], v.Reasons));
+        Assert.Equal("closed", detector.BreakerState);
+        await Eventually.UntilAsync(() => detector.QueueDepth == 0 && detector.ShortLaneAdmission.AdmittedWindows == 0, "the backlog to drain");
+        var after = await detector.EvaluateAsync(["after the burst"], Tier1, Budget, Ct).AsTask().WaitAsync(s_timeout, Ct);
+        Assert.False(after.Degraded);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_MoreThanTheModelCanScoreInBudget_ShedsOnlyTheExcessAtOnceAndRecoversWhenDrained()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new ManualResetEventSlim(false);
+        var model = new FakeClassifier(texts =>
+        {
+            gate.Wait(s_timeout);
+            return texts.Select(_ => 0.1f).ToArray();
+        });
+        // 100 ms per window until measured, a 250 ms budget: two one-window requests fit, a third does not.
+        var options = new Tier2Options { MaxBatchSize = 1, MaxBatchWait = TimeSpan.Zero, InitialCostPerWindow = TimeSpan.FromMilliseconds(100) };
+        await using var detector = Create(model, options, time: time);
+        var budget = TimeSpan.FromMilliseconds(250);
+
+        var first = detector.EvaluateAsync(["admitted 1"], Tier1, budget, Ct).AsTask();
+        var second = detector.EvaluateAsync(["admitted 2"], Tier1, budget, Ct).AsTask();
+        // Shed without the clock moving: at the door, not at the budget.
+        var shed = await detector.EvaluateAsync(["excess"], Tier1, budget, Ct).AsTask().WaitAsync(s_timeout, Ct);
+
+        Assert.True(shed.Degraded);
+        Assert.Equal(Tier1.Score, shed.Score);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "shed"], shed.Reasons);
+        Assert.Equal(2, detector.ShortLaneAdmission.AdmittedWindows);
+
+        // The admitted ones are answered by the model; then the lane admits again at once.
+        gate.Set();
+        var admitted = await Task.WhenAll(first, second).WaitAsync(s_timeout, Ct);
+        Assert.All(admitted, v => Assert.False(v.Degraded));
+        await Eventually.UntilAsync(() => detector.ShortLaneAdmission.AdmittedWindows == 0, "the admitted work to be released");
+        var recovered = await detector.EvaluateAsync(["after the burst"], Tier1, budget, Ct).AsTask().WaitAsync(s_timeout, Ct);
+        Assert.False(recovered.Degraded);
+        Assert.Equal("closed", detector.BreakerState);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ModelRunsMeasured_AdmissionUsesTheMeasuredCost()
+    {
+        var time = new FakeTimeProvider();
+        // Each window costs 50 ms of (fake) model time.
+        var model = new FakeClassifier(texts =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50) * texts.Count);
+            return texts.Select(_ => 0.1f).ToArray();
+        });
+        var options = new Tier2Options { MaxBatchSize = 1, MaxBatchWait = TimeSpan.Zero, InitialCostPerWindow = TimeSpan.FromMilliseconds(1) };
+        await using var detector = Create(model, options, time: time);
+
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.False((await detector.EvaluateAsync([$"calm {i}"], Tier1, TimeSpan.FromSeconds(10), Ct)).Degraded);
+        }
+
+        Assert.Equal(50, detector.ShortLaneAdmission.CostPerWindow.TotalMilliseconds, precision: 0);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_FiftyConcurrentIdenticalTexts_OneEvaluation()
     {
         using var gate = new ManualResetEventSlim(false);
