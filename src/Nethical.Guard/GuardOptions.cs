@@ -11,4 +11,8 @@ public sealed class GuardOptions
     /// <summary>Deepest JSON nesting screened (default 64). Deeper bodies cannot be screened. Read at start-up.</summary>
     [Range(1, 1000)]
     public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>The sliding window of the live statistics (<see cref="Monitoring.GuardStatistics"/>). Read at start-up.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StatisticsWindow { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Normalization;
 using Nethical.Guard.Screening;
+using Nethical.Guard.Monitoring;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard;
@@ -41,12 +42,18 @@ public static class GuardServiceCollectionExtensions
         services.TryAddSingleton<BatcherMetrics>();
         services.TryAddSingleton<Tier2Metrics>();
         services.TryAddSingleton<CachingMetrics>();
+        services.TryAddSingleton(static sp => new GuardStatistics(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<GuardOptions>>().Value.StatisticsWindow));
         services.TryAddSingleton<Tier2Runtime>();
         services.TryAddSingleton<IPromptScreener>(static sp => new PromptScreener(
             sp.GetRequiredService<TextNormalizer>(),
             sp.GetRequiredService<RuleBasedPromptInjectionDetector>(),
             sp.GetRequiredService<Tier2Runtime>().Detector,
-            sp.GetRequiredService<IOptions<GuardOptions>>().Value.MaxJsonDepth));
+            sp.GetRequiredService<IOptions<GuardOptions>>().Value.MaxJsonDepth)
+        {
+            Statistics = sp.GetRequiredService<GuardStatistics>(),
+        });
         services.AddHostedService<ScreenerWarmup>();
         return services;
     }

@@ -1,6 +1,7 @@
 using Nethical.Gateway.Diagnostics;
 using Nethical.Gateway.Egress;
 using Nethical.Gateway.GuardApi;
+using Nethical.Gateway.Monitoring;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -43,6 +44,7 @@ public static class GatewayApplication
         configuration.AddCommandLine(args);
 
         builder.Services.AddScreening();
+        builder.Services.AddMonitoring();
         builder.Services.AddShadowAi();
         builder.Services.AddEgress();
         builder.WebHost.UseEgress();
@@ -68,25 +70,44 @@ public static class GatewayApplication
     }
 
     /// <summary>
-    /// Exports the <c>Nethical.Gateway</c> meter and activity source (and YARP's and ASP.NET Core's) over OTLP when the
-    /// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> setting names a collector; without it nothing is exported.
+    /// The <c>Nethical.Gateway</c> meter (and ASP.NET Core's and Kestrel's) on a Prometheus scrape endpoint,
+    /// <c>/metrics</c>, unless <c>Monitoring:Prometheus</c> is false; and, when the standard
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> setting names a collector, those meters and the activity sources (the gateway's
+    /// and YARP's) over OTLP too.
     /// </summary>
     private static void AddTelemetryExport(WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var prometheus = PrometheusEnabled(builder.Configuration);
+        if (!otlp && !prometheus)
         {
             return;
         }
 
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(static resource => resource.AddService("nethical-gateway"))
-            .WithMetrics(static metrics => metrics
-                .AddMeter(GatewayDiagnostics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-                .AddOtlpExporter())
-            .WithTracing(static tracing => tracing
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(GatewayDiagnostics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+                if (prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(static tracing => tracing
                 .AddSource(GatewayDiagnostics.MeterName, "Yarp.ReverseProxy")
                 .AddOtlpExporter());
+        }
     }
+
+    private static bool PrometheusEnabled(IConfiguration configuration)
+        => !bool.TryParse(configuration["Monitoring:Prometheus"], out var enabled) || enabled;
 
     /// <summary>
     /// <c>appsettings/</c> under the content root or, within two levels above it, the nearest one that holds an
@@ -114,6 +135,11 @@ public static class GatewayApplication
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.MapGuardApi();
+        app.MapMonitoring();
+        if (PrometheusEnabled(app.Configuration))
+        {
+            app.MapPrometheusScrapingEndpoint();
+        }
         app.MapShadowAiApi();
         app.MapReverseProxy(static proxy =>
         {

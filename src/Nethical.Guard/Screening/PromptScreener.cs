@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Nethical.Guard.Detectors;
 using Nethical.Guard.Detectors.PromptInjection;
 using Nethical.Guard.Extraction;
+using Nethical.Guard.Monitoring;
 using Nethical.Guard.Normalization;
 using Nethical.Guard.Policy;
 using Nethical.Guard.Tier2;
@@ -42,6 +43,9 @@ internal sealed class PromptScreener : IPromptScreener
         }
     }
 
+    /// <summary>Where stage latencies and tier-2 routing are counted for the live statistics; none when null.</summary>
+    public GuardStatistics? Statistics { get; init; }
+
     /// <inheritdoc />
     public ValueTask<ScreeningDecision> ScreenAsync(ScreeningRequest request, ScreeningPolicy policy, CancellationToken cancellationToken)
     {
@@ -57,13 +61,27 @@ internal sealed class PromptScreener : IPromptScreener
         }
         if (tier1.PendingTier2.Count == 0 || _tier2 is null)
         {
+            if (Statistics is { } statistics)
+            {
+                statistics.Screened(sentToTier2: false);
+                statistics.Record(GuardStatistics.Screening, tier1.Elapsed);
+            }
             return ValueTask.FromResult(Decide(policy, tier1));
         }
         return ScreenCoreAsync(tier1, policy, cancellationToken);
     }
 
     private async ValueTask<ScreeningDecision> ScreenCoreAsync(ScreeningResult tier1, ScreeningPolicy policy, CancellationToken cancellationToken)
-        => Decide(policy, await CompleteCoreAsync(tier1, policy, cancellationToken).ConfigureAwait(false));
+    {
+        var result = await CompleteCoreAsync(tier1, policy, cancellationToken).ConfigureAwait(false);
+        if (Statistics is { } statistics)
+        {
+            statistics.Screened(sentToTier2: true);
+            statistics.Record(GuardStatistics.Tier2, result.Elapsed - tier1.Elapsed);
+            statistics.Record(GuardStatistics.Screening, result.Elapsed);
+        }
+        return Decide(policy, result);
+    }
 
     /// <summary>
     /// The policy over a screened result: block, flag or allow by score; a degraded result that does not block is
@@ -108,6 +126,7 @@ internal sealed class PromptScreener : IPromptScreener
         {
             _fallback.Extract(utf8Json, segments);
         }
+        Statistics?.Record(GuardStatistics.Extraction, Stopwatch.GetElapsedTime(start));
         return Detect(segments, start, policy);
     }
 
@@ -168,10 +187,19 @@ internal sealed class PromptScreener : IPromptScreener
             textLength += segment.Text.Length;
         }
 
+        var normalizing = Stopwatch.GetTimestamp();
         var normalized = new List<NormalizedSegment>(segments.Count + 2);
         _normalizer.Normalize(segments, normalized);
+        var screening = Stopwatch.GetTimestamp();
         var tier1 = _tier1.Evaluate(normalized);
+        var routing = Stopwatch.GetTimestamp();
         var pending = Route(normalized, tier1.Score, policy);
+        if (Statistics is { } statistics)
+        {
+            statistics.Record(GuardStatistics.Normalization, Stopwatch.GetElapsedTime(normalizing, screening));
+            statistics.Record(GuardStatistics.Tier1, Stopwatch.GetElapsedTime(screening, routing));
+            statistics.Record(GuardStatistics.Gate, Stopwatch.GetElapsedTime(routing));
+        }
         return new ScreeningResult(tier1.Score, tier1.Reasons, [tier1], segments.Count, textLength, Stopwatch.GetElapsedTime(start))
         {
             PendingTier2 = pending,

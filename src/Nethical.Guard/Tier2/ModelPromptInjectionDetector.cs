@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Nethical.Guard.Detectors;
+using Nethical.Guard.Monitoring;
 using Nethical.Guard.Screening;
 using Polly;
 using Polly.CircuitBreaker;
@@ -92,7 +93,9 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                 },
                 OnFallback = args =>
                 {
-                    metrics?.Degraded(CauseOf(args.Outcome.Exception));
+                    var cause = CauseOf(args.Outcome.Exception);
+                    metrics?.Degraded(cause);
+                    Statistics?.Degraded(cause);
                     return default;
                 },
             })
@@ -144,6 +147,9 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     /// <summary>The student probability under which a segment without tier-1 signal skips the model.</summary>
     public double? StudentPassBelow { get; init; }
 
+    /// <summary>Where cache look-ups, model runs and degraded verdicts are counted for the live statistics; none when null.</summary>
+    public GuardStatistics? Statistics { get; init; }
+
     /// <summary>Requests waiting for the model (both lanes).</summary>
     public int QueueDepth => _shortLane.Batcher.QueueDepth + _longLane.Batcher.QueueDepth;
 
@@ -191,10 +197,15 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             // A source-aware model's verdict on a text depends on where the text came from: so does its key.
             var (text, indirect) = texts[i];
             var key = VerdictCache.CreateKey(indirect && _model.SourceAware ? _indirectVersion : _model.ModelVersion, text);
-            if (_cache is not null && _cache.TryGet(key, out var cached))
+            if (_cache is not null)
             {
-                best = Math.Max(best, cached);
-                continue;
+                var hit = _cache.TryGet(key, out var cached);
+                Statistics?.CacheLookup(hit);
+                if (hit)
+                {
+                    best = Math.Max(best, cached);
+                    continue;
+                }
             }
             var prepared = _model.Prepare(text, indirect && _model.SourceAware);
             extraWindows += prepared.Windows.Count - 1;
@@ -392,7 +403,8 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         }
         finally
         {
-            lane.RunEnded(windows, runStarted);
+            var elapsed = lane.RunEnded(windows, runStarted);
+            Statistics?.Batch(flat.Length, elapsed);
         }
         var results = new float[batch.Count][];
         offset = 0;
@@ -461,10 +473,12 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             return now;
         }
 
-        public void RunEnded(int windows, long started)
+        public TimeSpan RunEnded(int windows, long started)
         {
             Volatile.Write(ref _runStarted, 0);
-            Admission.Observe(windows, _owner._timeProvider.GetElapsedTime(started));
+            var elapsed = _owner._timeProvider.GetElapsedTime(started);
+            Admission.Observe(windows, elapsed);
+            return elapsed;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nethical.Guard.Monitoring;
 
 namespace Nethical.Guard.Tier2;
 
@@ -21,7 +22,8 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
         Tier2Metrics metrics,
         CachingMetrics cachingMetrics,
         IEnumerable<IPromptClassifier> hostClassifiers,
-        ILogger<Tier2Runtime> logger)
+        ILogger<Tier2Runtime> logger,
+        GuardStatistics? statistics = null)
     {
         var settings = options.Value;
         if (!settings.Enabled)
@@ -35,7 +37,11 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
             _cache = CreateCache(settings, timeProvider, cachingMetrics);
             // The host's own model: served behind the same pipeline, at 0.5, without the student distilled from ours.
             Detector = new ModelPromptInjectionDetector(hostClassifier, 0.5, settings, timeProvider, _cache,
-                new RequestCoalescer<CacheKey, float>(metrics: cachingMetrics), batcherMetrics, metrics);
+                new RequestCoalescer<CacheKey, float>(metrics: cachingMetrics), batcherMetrics, metrics)
+            {
+                Statistics = statistics,
+            };
+            Attach(statistics, Detector);
             LogHostClassifier(logger, hostClassifier.ModelVersion);
             return;
         }
@@ -55,13 +61,27 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
         {
             Student = _model.Student,
             StudentPassBelow = _model.Manifest.Student?.PassBelow,
+            Statistics = statistics,
         };
+        Attach(statistics, Detector);
         var elapsed = Stopwatch.GetElapsedTime(start);
         LogLoaded(logger, _model.Classifier.ModelVersion, _model.EncoderFile, elapsed.TotalMilliseconds);
     }
 
     /// <summary>The tier-2 detector, or null when tier 2 is disabled.</summary>
     public ModelPromptInjectionDetector? Detector { get; }
+
+    private static void Attach(GuardStatistics? statistics, ModelPromptInjectionDetector detector)
+    {
+        if (statistics is not null)
+        {
+            statistics.Tier2Source = () => new Tier2State(
+                detector.BreakerState,
+                detector.QueueDepth,
+                (detector.ShortLaneAdmission.Backlog + detector.LongLaneAdmission.Backlog).TotalMilliseconds,
+                detector.ShortLaneAdmission.CostPerWindow.TotalMilliseconds);
+        }
+    }
 
     private static VerdictCache? CreateCache(Tier2Options settings, TimeProvider timeProvider, CachingMetrics metrics)
         => settings.CacheSize == 0
