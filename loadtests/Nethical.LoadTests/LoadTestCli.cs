@@ -31,6 +31,7 @@ internal static class LoadTestCli
         var workingSet = new Option<int>("--working-set") { Description = "cache scenario: distinct bodies the requests repeat", DefaultValueFactory = _ => 500 };
         var recovery = new Option<string?>("--recovery") { Description = "Open model: a tail at 10 % of the rate after the measured phase, measured apart (default 5s for overload, none otherwise)" };
         var data = new Option<string?>("--data") { Description = "Folder of the shared prompt data for the realistic mix's user turns (default: ../shared/data from the repository root when present; none: generated words)" };
+        var history = new Option<string>("--history") { Description = "The realistic mix's history: conversations (live conversations per application, each request resends the history with one new user turn) or fresh (every turn new)", DefaultValueFactory = _ => "conversations" };
         var upstreamLatency = new Option<string>("--upstream-latency") { Description = "The fake upstream's latency", DefaultValueFactory = _ => "0ms" };
         var targets = new Option<string[]>("--targets") { Description = "Targets measured each round: yarp, gateway, upstream (direct)", DefaultValueFactory = _ => s_defaultTargets, AllowMultipleArgumentsPerToken = true };
         var reports = new Option<string?>("--reports") { Description = "Reports folder (default: loadtests/reports)" };
@@ -41,13 +42,19 @@ internal static class LoadTestCli
         var root = new RootCommand("Nethical load tests: the gateway against plain YARP, open or closed model, on loopback only")
         {
             scenario, rate, steps, stepDuration, duration, warmup, clients, maxInFlight, timeout, rounds, seed, streamShare,
-            workingSet, recovery, data, upstreamLatency, targets, reports, baselineServer, port, upstream,
+            workingSet, recovery, data, history, upstreamLatency, targets, reports, baselineServer, port, upstream,
         };
         root.SetAction(async (parseResult, cancellationToken) =>
         {
             if (parseResult.GetValue(baselineServer))
             {
                 return await BaselineServer.RunAsync(parseResult.GetValue(port), new Uri(parseResult.GetValue(upstream)!), cancellationToken);
+            }
+
+            if (!HistoryModes.TryParse(parseResult.GetValue(history), out var historyMode))
+            {
+                AnsiConsole.MarkupLine("[red]--history takes conversations or fresh.[/]");
+                return 2;
             }
 
             var settings = new LoadSettings
@@ -64,6 +71,7 @@ internal static class LoadTestCli
                 Seed = parseResult.GetValue(seed),
                 StreamShare = parseResult.GetValue(streamShare),
                 WorkingSet = parseResult.GetValue(workingSet),
+                History = historyMode,
             };
             var scenarioName = settings.Scenario;
             var dataDirectory = parseResult.GetValue(data) switch

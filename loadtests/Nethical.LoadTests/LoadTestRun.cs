@@ -25,6 +25,11 @@ internal static class LoadTestRun
         }
 
         Console.WriteLine($"user turns: {UserTurns(scenario, settings)}");
+        if (History(scenario, settings) is { Length: > 0 } history)
+        {
+            Console.WriteLine($"history: {history}");
+        }
+
         var started = DateTimeOffset.UtcNow;
         var results = new List<RunResult>();
         var servers = new Dictionary<string, ServerProcess>();
@@ -109,6 +114,7 @@ internal static class LoadTestRun
             Settings = settings,
             UpstreamLatencyMs = upstreamLatency.TotalMilliseconds,
             UserTurns = UserTurns(scenario, settings),
+            History = History(scenario, settings),
             Results = results,
             Comparisons = comparisons,
         });
@@ -165,6 +171,10 @@ internal static class LoadTestRun
 
     private static string UserTurns(LoadScenario scenario, LoadSettings settings) =>
         scenario.Name is "passthrough" or "tier1" ? "generated words (short chats)" : PromptData.Describe(settings.Prompts);
+
+    /// <summary>The realistic mix's history mode; empty for the short chats, which have none.</summary>
+    private static string History(LoadScenario scenario, LoadSettings settings) =>
+        scenario.Name is "passthrough" or "tier1" ? "" : HistoryModes.Describe(settings.History);
 
     private static void PrintRecovery(RunResult r)
     {

@@ -57,6 +57,11 @@ internal static class ReportWriter
             md.AppendLine(inv, $"- user turns: {report.UserTurns}");
         }
 
+        if (report.History.Length > 0)
+        {
+            md.AppendLine(inv, $"- history: {report.History}");
+        }
+
         if (report.Scenario == "cache")
         {
             md.AppendLine(inv, $"- working set: {settings.WorkingSet} distinct bodies, each request one of them at random (prompts repeat)");

@@ -16,6 +16,8 @@ internal sealed record RunReport
     public double UpstreamLatencyMs { get; init; }
     /// <summary>Where the user turns come from (data files or generated words).</summary>
     public string UserTurns { get; init; } = "";
+    /// <summary>The realistic mix's history (conversations or fresh turns); empty for the short chats.</summary>
+    public string History { get; init; } = "";
     public IReadOnlyList<RunResult> Results { get; init; } = [];
     public IReadOnlyList<Comparison> Comparisons { get; init; } = [];
     /// <summary>Where the charts are (file names in the report folder), or why they are missing.</summary>
