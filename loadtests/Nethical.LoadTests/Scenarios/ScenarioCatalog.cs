@@ -32,6 +32,11 @@ internal static class ScenarioCatalog
             "The default policy over the realistic mix at the --rate given (meant as twice what the gateway holds), then a tail at 10 % of it (--recovery, 5 s): 503s shed (with Retry-After or not) and the seconds until a second is clean again.",
             [],
             static s => new RealisticMixSource(s.Seed, s.StreamShare, s.Prompts?.Prompts, s.History)),
+        new("egress",
+            "The gateway's egress (forward-proxy) listener against a plain forward proxy, each in both modes: CONNECT tunnels carrying plain HTTP/1.1 (decided on the host, then passed through) and absolute-form POST http://127.0.0.1:port/v1/chat/completions (found as sanctioned self-hosted AI by path and body, prompt-screened under the default policy); the realistic mix, loopback only.",
+            [],
+            static s => new RealisticMixSource(s.Seed, s.StreamShare, s.Prompts?.Prompts, s.History),
+            ForwardProxy: true),
     ];
 
     public static LoadScenario Get(string name) =>
