@@ -65,8 +65,14 @@ internal static class LoadTestRun
 
             foreach (var server in servers.Values)
             {
-                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                    $"{server.Name} at [blue]{server.Address}[/]{(scenario.ForwardProxy && server.ProxyAddress is { } proxy ? $", forward proxy at [blue]{proxy}[/]" : "")} (pid {server.ProcessId})");
+                if (scenario.ForwardProxy && server.ProxyAddress is { } proxy)
+                {
+                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{server.Name} at [blue]{server.Address}[/], forward proxy at [blue]{proxy}[/] (pid {server.ProcessId})");
+                }
+                else
+                {
+                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{server.Name} at [blue]{server.Address}[/] (pid {server.ProcessId})");
+                }
             }
 
             var legs = Legs(scenario, names, servers, upstream.Address);
