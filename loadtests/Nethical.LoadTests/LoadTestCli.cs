@@ -12,11 +12,9 @@ namespace Nethical.LoadTests;
 /// <summary>The harness's command line: a load run (the default) or the plain-YARP baseline server (<c>--baseline-server</c>).</summary>
 internal static class LoadTestCli
 {
-    private static readonly string[] s_defaultTargets = ["yarp", "gateway"];
-
     public static RootCommand Build()
     {
-        var scenario = new Option<string>("--scenario") { Description = "passthrough | tier1 | realistic | cache | streaming | overload", DefaultValueFactory = _ => "passthrough" };
+        var scenario = new Option<string>("--scenario") { Description = "passthrough | tier1 | realistic | cache | streaming | overload | egress", DefaultValueFactory = _ => "passthrough" };
         var rate = new Option<double>("--rate") { Description = "Open model: requests per second (step k runs at k × rate)", DefaultValueFactory = _ => 500 };
         var steps = new Option<int>("--steps") { Description = "Open model: rate steps", DefaultValueFactory = _ => 1 };
         var stepDuration = new Option<string>("--step-duration") { Description = "Length of each step", DefaultValueFactory = _ => "10s" };
@@ -31,23 +29,36 @@ internal static class LoadTestCli
         var workingSet = new Option<int>("--working-set") { Description = "cache scenario: distinct bodies the requests repeat", DefaultValueFactory = _ => 500 };
         var recovery = new Option<string?>("--recovery") { Description = "Open model: a tail at 10 % of the rate after the measured phase, measured apart (default 5s for overload, none otherwise)" };
         var data = new Option<string?>("--data") { Description = "Folder of the shared prompt data for the realistic mix's user turns (default: ../shared/data from the repository root when present; none: generated words)" };
+        var history = new Option<string>("--history") { Description = "The realistic mix's history: conversations (live conversations per application, each request resends the history with one new user turn) or fresh (every turn new)", DefaultValueFactory = _ => "conversations" };
         var upstreamLatency = new Option<string>("--upstream-latency") { Description = "The fake upstream's latency", DefaultValueFactory = _ => "0ms" };
-        var targets = new Option<string[]>("--targets") { Description = "Targets measured each round: yarp, gateway, upstream (direct)", DefaultValueFactory = _ => s_defaultTargets, AllowMultipleArgumentsPerToken = true };
+        var targets = new Option<string[]>("--targets") { Description = "Targets measured each round: yarp, gateway, upstream (direct); default yarp,gateway. The egress scenario: proxy (plain forward proxy), gateway (its egress listener), upstream (direct); default proxy,gateway", AllowMultipleArgumentsPerToken = true };
         var reports = new Option<string?>("--reports") { Description = "Reports folder (default: loadtests/reports)" };
         var baselineServer = new Option<bool>("--baseline-server") { Description = "Run as the plain-YARP baseline server (started by the harness)", Hidden = true };
         var port = new Option<int>("--port") { Hidden = true };
         var upstream = new Option<string?>("--upstream") { Hidden = true };
+        var forwardProxyServer = new Option<bool>("--forward-proxy-server") { Description = "Run as the plain forward proxy, the egress scenario's baseline (started by the harness)", Hidden = true };
 
         var root = new RootCommand("Nethical load tests: the gateway against plain YARP, open or closed model, on loopback only")
         {
             scenario, rate, steps, stepDuration, duration, warmup, clients, maxInFlight, timeout, rounds, seed, streamShare,
-            workingSet, recovery, data, upstreamLatency, targets, reports, baselineServer, port, upstream,
+            workingSet, recovery, data, history, upstreamLatency, targets, reports, baselineServer, forwardProxyServer, port, upstream,
         };
         root.SetAction(async (parseResult, cancellationToken) =>
         {
             if (parseResult.GetValue(baselineServer))
             {
                 return await BaselineServer.RunAsync(parseResult.GetValue(port), new Uri(parseResult.GetValue(upstream)!), cancellationToken);
+            }
+
+            if (parseResult.GetValue(forwardProxyServer))
+            {
+                return await PlainForwardProxy.RunAsync(parseResult.GetValue(port), cancellationToken);
+            }
+
+            if (!HistoryModes.TryParse(parseResult.GetValue(history), out var historyMode))
+            {
+                AnsiConsole.MarkupLine("[red]--history takes conversations or fresh.[/]");
+                return 2;
             }
 
             var settings = new LoadSettings
@@ -64,6 +75,7 @@ internal static class LoadTestCli
                 Seed = parseResult.GetValue(seed),
                 StreamShare = parseResult.GetValue(streamShare),
                 WorkingSet = parseResult.GetValue(workingSet),
+                History = historyMode,
             };
             var scenarioName = settings.Scenario;
             var dataDirectory = parseResult.GetValue(data) switch
@@ -93,7 +105,7 @@ internal static class LoadTestCli
             return await LoadTestRun.RunAsync(
                 settings,
                 Math.Max(1, parseResult.GetValue(rounds)),
-                parseResult.GetValue(targets)!,
+                parseResult.GetValue(targets) ?? [],
                 Duration.Parse(parseResult.GetValue(upstreamLatency)!),
                 parseResult.GetValue(reports) ?? Path.Combine(ProxyRouting.RepositoryRoot(), "loadtests", "reports"),
                 cancellationToken);

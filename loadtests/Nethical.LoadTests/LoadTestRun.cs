@@ -16,15 +16,27 @@ internal static class LoadTestRun
         string reportsRoot, CancellationToken cancellationToken)
     {
         var scenario = ScenarioCatalog.Get(settings.Scenario);
+        // The egress scenario measures forward proxies: the plain forward proxy is its baseline, not YARP.
+        var baseline = scenario.ForwardProxy ? "proxy" : "yarp";
         var names = targetNames.SelectMany(static t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(static t => t.ToLowerInvariant()).Distinct().ToList();
-        if (names.Count == 0 || names.Any(static t => t is not ("yarp" or "gateway" or "upstream")))
+        if (names.Count == 0)
         {
-            AnsiConsole.MarkupLine("[red]--targets takes yarp, gateway and upstream.[/]");
+            names = [baseline, "gateway"];
+        }
+
+        if (names.Any(t => t != baseline && t is not ("gateway" or "upstream")))
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]--targets takes {baseline}, gateway and upstream{(scenario.ForwardProxy ? " in the egress scenario" : "")}.[/]");
             return 2;
         }
 
         Console.WriteLine($"user turns: {UserTurns(scenario, settings)}");
+        if (History(scenario, settings) is { Length: > 0 } history)
+        {
+            Console.WriteLine($"history: {history}");
+        }
+
         var started = DateTimeOffset.UtcNow;
         var results = new List<RunResult>();
         var servers = new Dictionary<string, ServerProcess>();
@@ -38,25 +50,38 @@ internal static class LoadTestRun
                 servers["yarp"] = await Targets.Targets.StartBaselineAsync(upstream.Address, cancellationToken);
             }
 
+            if (names.Contains("proxy"))
+            {
+                servers["proxy"] = await Targets.Targets.StartForwardProxyAsync(cancellationToken);
+            }
+
             if (names.Contains("gateway"))
             {
-                AnsiConsole.MarkupLine("starting the gateway (Release build; tier 2 loads at start, up to 120 s)…");
-                servers["gateway"] = await Targets.Targets.StartGatewayAsync(upstream.Address, scenario.GatewayArguments, cancellationToken);
+                AnsiConsole.MarkupLine(scenario.ForwardProxy
+                    ? "starting the gateway with its egress listener (Release build; tier 2 loads at start, up to 120 s)…"
+                    : "starting the gateway (Release build; tier 2 loads at start, up to 120 s)…");
+                servers["gateway"] = await Targets.Targets.StartGatewayAsync(upstream.Address, scenario.GatewayArguments, cancellationToken, egress: scenario.ForwardProxy);
             }
 
             foreach (var server in servers.Values)
             {
-                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{server.Name} at [blue]{server.Address}[/] (pid {server.ProcessId})");
+                if (scenario.ForwardProxy && server.ProxyAddress is { } proxy)
+                {
+                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{server.Name} at [blue]{server.Address}[/], forward proxy at [blue]{proxy}[/] (pid {server.ProcessId})");
+                }
+                else
+                {
+                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{server.Name} at [blue]{server.Address}[/] (pid {server.ProcessId})");
+                }
             }
 
+            var legs = Legs(scenario, names, servers, upstream.Address);
             for (var round = 1; round <= rounds && !cancellationToken.IsCancellationRequested; round++)
             {
-                foreach (var name in names)
+                foreach (var leg in legs)
                 {
-                    var (address, runSettings) = name == "upstream"
-                        ? (upstream.Address, settings with { Path = UpstreamPath })
-                        : (servers[name].Address, settings);
-                    var result = await RunWithProgressAsync(name, round, runSettings, address, cancellationToken);
+                    var runSettings = leg.Direct ? settings with { Path = UpstreamPath } : settings;
+                    var result = await RunWithProgressAsync(leg, round, runSettings, cancellationToken);
                     if (cancellationToken.IsCancellationRequested)
                     {
                         // A measurement cut short is not one: its counts and throughput would mislead the ratios.
@@ -64,7 +89,7 @@ internal static class LoadTestRun
                         break;
                     }
 
-                    results.Add(result with { Target = name, Round = round });
+                    results.Add(result with { Target = leg.Target, Mode = leg.Mode, Round = round });
                     PrintLine(results[^1]);
                 }
             }
@@ -93,11 +118,11 @@ internal static class LoadTestRun
             PrintRecovery(r);
         }
 
-        var comparisons = Comparison.From(results);
+        var comparisons = Comparison.From(results, baseline);
         foreach (var comparison in comparisons)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"gateway/YARP ({comparison.Of}): throughput {comparison.GatewayThroughput:0.0} / {comparison.YarpThroughput:0.0} req/s = {comparison.ThroughputRatio:0.000}, p50 added {comparison.P50AddedMs:+0.00;-0.00;0.00} ms, p99 added {comparison.P99AddedMs:+0.00;-0.00;0.00} ms"));
+                $"gateway/{Comparison.BaselineName(comparison.Baseline)} ({comparison.Of}): throughput {comparison.GatewayThroughput:0.0} / {comparison.BaselineThroughput:0.0} req/s = {comparison.ThroughputRatio:0.000}, p50 added {comparison.P50AddedMs:+0.00;-0.00;0.00} ms, p99 added {comparison.P99AddedMs:+0.00;-0.00;0.00} ms"));
         }
 
         var folder = ReportWriter.FolderFor(reportsRoot, scenario.Name, started);
@@ -109,6 +134,7 @@ internal static class LoadTestRun
             Settings = settings,
             UpstreamLatencyMs = upstreamLatency.TotalMilliseconds,
             UserTurns = UserTurns(scenario, settings),
+            History = History(scenario, settings),
             Results = results,
             Comparisons = comparisons,
         });
@@ -127,10 +153,46 @@ internal static class LoadTestRun
         }
     }
 
-    private static async Task<RunResult> RunWithProgressAsync(string target, int round, LoadSettings settings, Uri address, CancellationToken cancellationToken)
+    /// <summary>One measurement of a round: a target, and for the egress scenario the way through it (<c>direct</c> for the upstream).</summary>
+    private sealed record Leg(string Target, Uri Address, ProxyRoute? Route, string Mode, bool Direct)
     {
+        public string Label => Mode.Length == 0 ? Target : $"{Target} {Mode}";
+    }
+
+    /// <summary>
+    /// The measurements of each round, in order: every target; in the egress scenario every forward proxy in CONNECT mode
+    /// (baseline first), then every one in absolute form, then the upstream directly.
+    /// </summary>
+    private static List<Leg> Legs(LoadScenario scenario, List<string> names, Dictionary<string, ServerProcess> servers, Uri upstream)
+    {
+        if (!scenario.ForwardProxy)
+        {
+            return [.. names.Select(name => name == "upstream" ? new Leg(name, upstream, null, "", Direct: true) : new Leg(name, servers[name].Address, null, "", Direct: false))];
+        }
+
+        var legs = new List<Leg>();
+        foreach (var mode in new[] { ProxyMode.Connect, ProxyMode.AbsoluteForm })
+        {
+            foreach (var name in names.Where(static n => n != "upstream"))
+            {
+                var route = new ProxyRoute(servers[name].ProxyAddress!, mode);
+                legs.Add(new Leg(name, upstream, route, route.ModeName, Direct: true));
+            }
+        }
+
+        if (names.Contains("upstream"))
+        {
+            legs.Add(new Leg("upstream", upstream, null, "direct", Direct: true));
+        }
+
+        return legs;
+    }
+
+    private static async Task<RunResult> RunWithProgressAsync(Leg leg, int round, LoadSettings settings, CancellationToken cancellationToken)
+    {
+        var target = leg.Label;
         var progress = new LoadProgress();
-        var run = LoadRunner.RunAsync(settings, address, cancellationToken, progress);
+        var run = LoadRunner.RunAsync(settings, leg.Address, cancellationToken, progress, leg.Route);
         var table = new Table().AddColumns("target", "phase", "s", "sent", "done", "err", "drop", "rate", "p99 ms");
         table.AddRow("", "", "", "", "", "", "", "", "");
         await AnsiConsole.Live(table).StartAsync(async context =>
@@ -161,10 +223,14 @@ internal static class LoadTestRun
     }
 
     private static void PrintLine(RunResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.Target,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}{FirstByte(r.TimeToFirstByte)}"));
+        $"{r.Label,-8} round {r.Round}: {r.Throughput,8:0.0} req/s  p50 {r.Latency.P50Ms:0.00} ms  p99 {r.Latency.P99Ms:0.00} ms  p99.9 {r.Latency.P999Ms:0.00} ms  max {r.Latency.MaxMs:0.00} ms  completed {r.Completed}/{r.Scheduled} (2xx {r.Ok}, errors {r.Errors}, dropped {r.DroppedByGenerator}, late {r.Late})  status {string.Join(' ', r.StatusCodes.Select(static p => $"{p.Key}:{p.Value}"))}{FirstByte(r.TimeToFirstByte)}"));
 
     private static string UserTurns(LoadScenario scenario, LoadSettings settings) =>
         scenario.Name is "passthrough" or "tier1" ? "generated words (short chats)" : PromptData.Describe(settings.Prompts);
+
+    /// <summary>The realistic mix's history mode; empty for the short chats, which have none.</summary>
+    private static string History(LoadScenario scenario, LoadSettings settings) =>
+        scenario.Name is "passthrough" or "tier1" ? "" : HistoryModes.Describe(settings.History);
 
     private static void PrintRecovery(RunResult r)
     {
@@ -175,7 +241,7 @@ internal static class LoadTestRun
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv,
-            $"{r.Target,-8} round {r.Round}: shed {r.Shed} (Retry-After on {r.ShedWithRetryAfter}); tail {tail.Rate:0.#} req/s for {tail.DurationSeconds:0.#} s: recovered after {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) + " s" : "no clean second")} (p99 < 2 × {tail.BaselineP99Ms:0.00} ms, {tail.BaselineOf}; calm 503s {tail.CalmShed}, errors {tail.CalmErrors}); per second {RecoveryReport.Series(tail)}"));
+            $"{r.Label,-8} round {r.Round}: shed {r.Shed} (Retry-After on {r.ShedWithRetryAfter}); tail {tail.Rate:0.#} req/s for {tail.DurationSeconds:0.#} s: recovered after {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) + " s" : "no clean second")} (p99 < 2 × {tail.BaselineP99Ms:0.00} ms, {tail.BaselineOf}; calm 503s {tail.CalmShed}, errors {tail.CalmErrors}); per second {RecoveryReport.Series(tail)}"));
     }
 
     private static string FirstByte(LatencySummary? t) => t is null ? "" : string.Create(CultureInfo.InvariantCulture,

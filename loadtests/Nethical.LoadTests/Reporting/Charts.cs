@@ -52,7 +52,7 @@ internal static class Charts
             var xs = result.Series.Select(static s => (double)s.Second).ToArray();
             var ys = result.Series.Select(value).ToArray();
             var scatter = plot.Add.Scatter(xs, ys);
-            scatter.LegendText = $"{result.Target} round {result.Round}";
+            scatter.LegendText = $"{result.Label} round {result.Round}";
         }
 
         plot.ShowLegend();

@@ -57,6 +57,11 @@ internal static class ReportWriter
             md.AppendLine(inv, $"- user turns: {report.UserTurns}");
         }
 
+        if (report.History.Length > 0)
+        {
+            md.AppendLine(inv, $"- history: {report.History}");
+        }
+
         if (report.Scenario == "cache")
         {
             md.AppendLine(inv, $"- working set: {settings.WorkingSet} distinct bodies, each request one of them at random (prompts repeat)");
@@ -71,7 +76,7 @@ internal static class ReportWriter
         foreach (var r in report.Results)
         {
             var l = r.Latency;
-            md.AppendLine(inv, $"| {r.Target} | {r.Round} | {r.Throughput:0.0} | {l.P50Ms:0.00} | {l.P75Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.P999Ms:0.00} | {l.MaxMs:0.00} | {l.MeanMs:0.00} | {r.Scheduled} | {r.Sent} | {r.Completed} | {r.Ok} | {r.Errors} | {r.DroppedByGenerator} | {r.Late} ({r.LateMaxMs:0.0}) | {Join(r.StatusCodes)} | {Join(r.ErrorKinds)} |");
+            md.AppendLine(inv, $"| {r.Label} | {r.Round} | {r.Throughput:0.0} | {l.P50Ms:0.00} | {l.P75Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.P999Ms:0.00} | {l.MaxMs:0.00} | {l.MeanMs:0.00} | {r.Scheduled} | {r.Sent} | {r.Completed} | {r.Ok} | {r.Errors} | {r.DroppedByGenerator} | {r.Late} ({r.LateMaxMs:0.0}) | {Join(r.StatusCodes)} | {Join(r.ErrorKinds)} |");
         }
 
         md.AppendLine();
@@ -88,7 +93,7 @@ internal static class ReportWriter
                 if (r.TimeToFirstByte is { } t)
                 {
                     var l = r.Latency;
-                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {t.Count} | {t.P50Ms:0.00} | {t.P95Ms:0.00} | {t.P99Ms:0.00} | {t.MaxMs:0.00} | {l.P50Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.MaxMs:0.00} |");
+                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {t.Count} | {t.P50Ms:0.00} | {t.P95Ms:0.00} | {t.P99Ms:0.00} | {t.MaxMs:0.00} | {l.P50Ms:0.00} | {l.P95Ms:0.00} | {l.P99Ms:0.00} | {l.MaxMs:0.00} |");
                 }
             }
 
@@ -107,7 +112,7 @@ internal static class ReportWriter
             {
                 if (r.Recovery is { } tail)
                 {
-                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {r.Shed} | {r.ShedWithRetryAfter} | {r.Shed - r.ShedWithRetryAfter} | {tail.Rate:0.#} | {tail.Latency.P99Ms:0.00} | {tail.CalmShed} / {tail.CalmErrors} | {tail.BaselineP99Ms:0.00} ({tail.BaselineOf}) | {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) : "not within the tail")} | {RecoveryReport.Series(tail)} |");
+                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {r.Shed} | {r.ShedWithRetryAfter} | {r.Shed - r.ShedWithRetryAfter} | {tail.Rate:0.#} | {tail.Latency.P99Ms:0.00} | {tail.CalmShed} / {tail.CalmErrors} | {tail.BaselineP99Ms:0.00} ({tail.BaselineOf}) | {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) : "not within the tail")} | {RecoveryReport.Series(tail)} |");
                 }
             }
 
@@ -124,7 +129,7 @@ internal static class ReportWriter
             {
                 foreach (var step in r.StepResults)
                 {
-                    md.AppendLine(inv, $"| {r.Target} | {r.Round} | {step.Step} | {step.Rate:0.#} | {step.Completed} | {step.Throughput:0.0} | {step.Latency.P50Ms:0.00} | {step.Latency.P99Ms:0.00} | {step.Latency.MaxMs:0.00} |");
+                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {step.Step} | {step.Rate:0.#} | {step.Completed} | {step.Throughput:0.0} | {step.Latency.P50Ms:0.00} | {step.Latency.P99Ms:0.00} | {step.Latency.MaxMs:0.00} |");
                 }
             }
 
@@ -133,13 +138,14 @@ internal static class ReportWriter
 
         if (report.Comparisons.Count > 0)
         {
-            md.AppendLine("## Gateway / YARP");
+            var baseline = Comparison.BaselineName(report.Comparisons[0].Baseline);
+            md.AppendLine(inv, $"## Gateway / {baseline}");
             md.AppendLine();
-            md.AppendLine("| of | gateway req/s | YARP req/s | throughput ratio | p50 added ms | p99 added ms |");
+            md.AppendLine(inv, $"| of | gateway req/s | {baseline} req/s | throughput ratio | p50 added ms | p99 added ms |");
             md.AppendLine("|---|---|---|---|---|---|");
             foreach (var c in report.Comparisons)
             {
-                md.AppendLine(inv, $"| {c.Of} | {c.GatewayThroughput:0.0} | {c.YarpThroughput:0.0} | {c.ThroughputRatio:0.000} | {c.P50AddedMs:+0.00;-0.00;0.00} | {c.P99AddedMs:+0.00;-0.00;0.00} |");
+                md.AppendLine(inv, $"| {c.Of} | {c.GatewayThroughput:0.0} | {c.BaselineThroughput:0.0} | {c.ThroughputRatio:0.000} | {c.P50AddedMs:+0.00;-0.00;0.00} | {c.P99AddedMs:+0.00;-0.00;0.00} |");
             }
 
             md.AppendLine();

@@ -2,7 +2,7 @@ using Nethical.LoadTests.Running;
 
 namespace Nethical.LoadTests.Reporting;
 
-/// <summary>Everything a report holds: the settings, the machine note, each target's rounds and the gateway/YARP ratios.</summary>
+/// <summary>Everything a report holds: the settings, the machine note, each target's rounds and the gateway/baseline ratios.</summary>
 internal sealed record RunReport
 {
     public const string DefaultMachineNote = "2 cores shared by the load generator, the gateway and the upstream";
@@ -16,6 +16,8 @@ internal sealed record RunReport
     public double UpstreamLatencyMs { get; init; }
     /// <summary>Where the user turns come from (data files or generated words).</summary>
     public string UserTurns { get; init; } = "";
+    /// <summary>The realistic mix's history (conversations or fresh turns); empty for the short chats.</summary>
+    public string History { get; init; } = "";
     public IReadOnlyList<RunResult> Results { get; init; } = [];
     public IReadOnlyList<Comparison> Comparisons { get; init; } = [];
     /// <summary>Where the charts are (file names in the report folder), or why they are missing.</summary>
@@ -60,47 +62,67 @@ internal static class RecoveryBaseline
     }
 }
 
-/// <summary>The gateway against plain YARP: throughput ratio and the latency the gateway adds (a round, or all rounds averaged).</summary>
-internal sealed record Comparison(string Of, double ThroughputRatio, double P50AddedMs, double P99AddedMs, double GatewayThroughput, double YarpThroughput)
+/// <summary>
+/// The gateway against its baseline (plain YARP; in the egress scenario the plain forward proxy), per mode in the egress
+/// scenario: throughput ratio and the latency the gateway adds (a round, or all rounds averaged).
+/// </summary>
+internal sealed record Comparison(string Of, double ThroughputRatio, double P50AddedMs, double P99AddedMs, double GatewayThroughput, double BaselineThroughput,
+    string Baseline = "yarp", string Mode = "")
 {
-    public static IReadOnlyList<Comparison> From(IReadOnlyList<RunResult> results)
+    /// <summary>The baseline as the console and the report name it.</summary>
+    public static string BaselineName(string baseline) => baseline switch
     {
+        "yarp" => "YARP",
+        "proxy" => "plain forward proxy",
+        _ => baseline,
+    };
+
+    /// <summary>The gateway's results against <paramref name="baseline"/>'s (the target of that name), round by round and mode by mode.</summary>
+    public static IReadOnlyList<Comparison> From(IReadOnlyList<RunResult> results, string baseline = "yarp")
+    {
+        ArgumentNullException.ThrowIfNull(results);
         var comparisons = new List<Comparison>();
-        var gateway = results.Where(static r => r.Target == "gateway").ToList();
-        var yarp = results.Where(static r => r.Target == "yarp").ToList();
-        if (gateway.Count == 0 || yarp.Count == 0)
+        foreach (var mode in results.Select(static r => r.Mode).Distinct())
         {
-            return comparisons;
-        }
-
-        foreach (var g in gateway)
-        {
-            var y = yarp.FirstOrDefault(r => r.Round == g.Round);
-            if (y is not null)
+            var gateway = results.Where(r => r.Target == "gateway" && r.Mode == mode).ToList();
+            var other = results.Where(r => r.Target == baseline && r.Mode == mode).ToList();
+            if (gateway.Count == 0 || other.Count == 0)
             {
-                comparisons.Add(Compare($"round {g.Round}", [g], [y]));
+                continue;
             }
-        }
 
-        if (gateway.Count > 1)
-        {
-            comparisons.Add(Compare("all rounds (mean)", gateway, yarp));
+            var prefix = mode.Length == 0 ? "" : mode + ", ";
+            foreach (var g in gateway)
+            {
+                var b = other.FirstOrDefault(r => r.Round == g.Round);
+                if (b is not null)
+                {
+                    comparisons.Add(Compare($"{prefix}round {g.Round}", [g], [b], baseline, mode));
+                }
+            }
+
+            if (gateway.Count > 1)
+            {
+                comparisons.Add(Compare($"{prefix}all rounds (mean)", gateway, other, baseline, mode));
+            }
         }
 
         return comparisons;
     }
 
-    private static Comparison Compare(string name, IReadOnlyList<RunResult> gateway, IReadOnlyList<RunResult> yarp)
+    private static Comparison Compare(string name, IReadOnlyList<RunResult> gateway, IReadOnlyList<RunResult> baseline, string baselineTarget, string mode)
     {
         var gThroughput = gateway.Average(static r => r.Throughput);
-        var yThroughput = yarp.Average(static r => r.Throughput);
+        var bThroughput = baseline.Average(static r => r.Throughput);
         return new Comparison(
             name,
-            yThroughput > 0 ? gThroughput / yThroughput : 0,
-            gateway.Average(static r => r.Latency.P50Ms) - yarp.Average(static r => r.Latency.P50Ms),
-            gateway.Average(static r => r.Latency.P99Ms) - yarp.Average(static r => r.Latency.P99Ms),
+            bThroughput > 0 ? gThroughput / bThroughput : 0,
+            gateway.Average(static r => r.Latency.P50Ms) - baseline.Average(static r => r.Latency.P50Ms),
+            gateway.Average(static r => r.Latency.P99Ms) - baseline.Average(static r => r.Latency.P99Ms),
             gThroughput,
-            yThroughput);
+            bThroughput,
+            baselineTarget,
+            mode);
     }
 }
 

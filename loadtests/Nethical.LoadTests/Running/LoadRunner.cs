@@ -20,21 +20,19 @@ internal static class LoadRunner
     private const long HighestMicros = 600_000_000;
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
 
-    public static async Task<RunResult> RunAsync(LoadSettings settings, Uri target, CancellationToken cancellationToken, LoadProgress? progress = null)
+    /// <summary>
+    /// Runs <paramref name="settings"/> against <paramref name="target"/>: directly, or through the forward proxy of
+    /// <paramref name="proxy"/> (CONNECT tunnels or absolute-form requests; loopback only).
+    /// </summary>
+    public static async Task<RunResult> RunAsync(LoadSettings settings, Uri target, CancellationToken cancellationToken, LoadProgress? progress = null,
+        ProxyRoute? proxy = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(target);
         var scenario = ScenarioCatalog.Get(settings.Scenario);
         var source = scenario.CreateSource(settings);
         var requestUri = new Uri(target, settings.Path);
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(settings.MaxInFlight, settings.Clients) + 16,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            AutomaticDecompression = DecompressionMethods.None,
-            UseProxy = false,
-        };
+        using var handler = LoadClientHandler.Create(settings, requestUri, proxy);
         using var client = new HttpClient(handler) { Timeout = settings.RequestTimeout };
         var state = new RunState(settings, progress ?? new LoadProgress(), scenario.TimeToFirstByte);
         state.Progress.Start(state.Start);
@@ -57,7 +55,7 @@ internal static class LoadRunner
         }
 
         state.Progress.Phase = "done";
-        return state.ToResult(scenario.Name);
+        return state.ToResult(scenario.Name) with { Mode = proxy?.ModeName ?? "" };
     }
 
     private static async Task RunOpenAsync(RunState state, HttpClient client, Uri uri, IRequestSource source, CancellationToken cancellationToken)
@@ -268,9 +266,17 @@ internal static class LoadRunner
         }
     }
 
-    /// <summary>Connection refused, timeout, reset or other.</summary>
+    /// <summary>Connection refused, timeout, reset, a refused tunnel (<c>tunnel_403</c>) or other.</summary>
     internal static string Classify(Exception exception)
     {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ProxyTunnelException tunnel)
+            {
+                return "tunnel_" + tunnel.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
         if (exception is TaskCanceledException { InnerException: TimeoutException } or TimeoutException)
         {
             return "timeout";

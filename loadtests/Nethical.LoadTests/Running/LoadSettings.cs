@@ -42,6 +42,9 @@ internal sealed record LoadSettings
     /// <summary>The share of requests that ask for an SSE stream (<c>"stream": true</c>).</summary>
     public double StreamShare { get; init; }
 
+    /// <summary>The realistic mix's history (<c>--history</c>): live conversations resent whole each request, or every turn fresh.</summary>
+    public HistoryMode History { get; init; } = HistoryMode.Conversations;
+
     /// <summary>The <c>cache</c> scenario: how many distinct bodies the requests are drawn from (with repeats).</summary>
     public int WorkingSet { get; init; } = 500;
 

@@ -1,9 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace Nethical.LoadTests.Running;
 
 /// <summary>The numbers of one run against one target (measured phase only; warm-up excluded).</summary>
 internal sealed record RunResult
 {
     public string Target { get; init; } = "";
+    /// <summary>The egress scenario: how the requests reached the target (<c>connect</c>, <c>absolute-form</c>, <c>direct</c>); empty otherwise.</summary>
+    public string Mode { get; init; } = "";
+    /// <summary>The target and its mode, as the tables and charts name them.</summary>
+    [JsonIgnore]
+    public string Label => Mode.Length == 0 ? Target : $"{Target} {Mode}";
     public int Round { get; init; }
     public string Scenario { get; init; } = "";
     /// <summary><c>open</c> (arrival rate) or <c>closed</c> (clients).</summary>

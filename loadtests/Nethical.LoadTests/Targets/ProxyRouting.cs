@@ -33,6 +33,10 @@ internal static class ProxyRouting
         return overrides;
     }
 
+    /// <summary>How many providers <c>ShadowAi:Sanctioned</c> lists (the index at which one more is added from the command line).</summary>
+    public static int SanctionedCount(string settingsPath) =>
+        new ConfigurationBuilder().AddJsonFile(settingsPath, optional: false).Build().GetSection("ShadowAi:Sanctioned").GetChildren().Count();
+
     /// <summary>The folder that holds Nethical.Gateway.sln, searched from this program's folder and the working directory.</summary>
     public static string RepositoryRoot()
     {

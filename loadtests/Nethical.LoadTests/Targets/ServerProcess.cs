@@ -18,22 +18,27 @@ internal sealed class ServerProcess : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += static (_, _) => KillAll();
     }
 
-    private ServerProcess(string name, Process process, Uri address)
+    private ServerProcess(string name, Process process, Uri address, Uri? proxyAddress)
     {
         Name = name;
         _process = process;
         Address = address;
+        ProxyAddress = proxyAddress;
     }
 
     public string Name { get; }
 
+    /// <summary>Where it answers HTTP (and <c>GET /healthz</c>).</summary>
     public Uri Address { get; }
+
+    /// <summary>Its forward-proxy listener (the gateway's egress port, or the plain forward proxy); null when it has none.</summary>
+    public Uri? ProxyAddress { get; }
 
     public int ProcessId => _process.Id;
 
     /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/> and waits for its health check.</summary>
     public static async Task<ServerProcess> StartAsync(string name, string fileName, IEnumerable<string> arguments, string workingDirectory,
-        int port, TimeSpan startTimeout, CancellationToken cancellationToken)
+        int port, TimeSpan startTimeout, CancellationToken cancellationToken, Uri? proxyAddress = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -49,7 +54,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{name}: the process did not start.");
         s_running[process.Id] = process;
-        var server = new ServerProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(name, process, new Uri($"http://127.0.0.1:{port}/"), proxyAddress);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
