@@ -60,7 +60,9 @@ internal static class LoadTestRun
                 AnsiConsole.MarkupLine(scenario.ForwardProxy
                     ? "starting the gateway with its egress listener (Release build; tier 2 loads at start, up to 120 s)…"
                     : "starting the gateway (Release build; tier 2 loads at start, up to 120 s)…");
-                servers["gateway"] = await Targets.Targets.StartGatewayAsync(upstream.Address, scenario.GatewayArguments, cancellationToken, egress: scenario.ForwardProxy);
+                // The gateway's statistics window is the measured phase, so /v1/guard/metrics at its end speaks of it alone.
+                var window = $"--Screening:StatisticsWindow={TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(settings.MeasuredDuration.TotalSeconds))):c}";
+                servers["gateway"] = await Targets.Targets.StartGatewayAsync(upstream.Address, [.. scenario.GatewayArguments, window], cancellationToken, egress: scenario.ForwardProxy);
             }
 
             foreach (var server in servers.Values)
@@ -81,7 +83,12 @@ internal static class LoadTestRun
                 foreach (var leg in legs)
                 {
                     var runSettings = leg.Direct ? settings with { Path = UpstreamPath } : settings;
+                    await using var probe = leg.Target == "gateway" ? GuardProbe.Start(servers["gateway"].Address) : null;
                     var result = await RunWithProgressAsync(leg, round, runSettings, cancellationToken);
+                    if (probe is not null)
+                    {
+                        result = result with { Guard = await probe.StopAsync() };
+                    }
                     if (cancellationToken.IsCancellationRequested)
                     {
                         // A measurement cut short is not one: its counts and throughput would mislead the ratios.
@@ -91,6 +98,10 @@ internal static class LoadTestRun
 
                     results.Add(result with { Target = leg.Target, Mode = leg.Mode, Round = round });
                     PrintLine(results[^1]);
+                    if (results[^1].Guard is { } guard)
+                    {
+                        Console.WriteLine($"         {guard.Describe()}");
+                    }
                 }
             }
         }

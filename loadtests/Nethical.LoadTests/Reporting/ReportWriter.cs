@@ -100,6 +100,39 @@ internal static class ReportWriter
             md.AppendLine();
         }
 
+        if (report.Results.Any(static r => r.Guard is not null))
+        {
+            md.AppendLine("## The gateway's own view");
+            md.AppendLine();
+            md.AppendLine("From `GET /v1/guard/metrics` at the end of each gateway run (its statistics window set to the measured duration), and once a second during it for the breaker states and alerts seen.");
+            md.AppendLine();
+            md.AppendLine("| target | round | screened | sent to tier 2 | cache hits | texts/batch | shed | degraded | breaker seen | alerts seen |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in report.Results)
+            {
+                if (r.Guard is { } g)
+                {
+                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {g.Screened} | {g.Tier2Share:P1} ({g.SentToTier2}) | {g.CacheHitRate:P1} | {g.AverageBatchTexts:0.0} | {g.Shed} | {string.Join(' ', g.Degraded.Select(static d => $"{d.Key}:{d.Value}"))} | {string.Join('/', g.BreakerStates)} | {string.Join('/', g.Alerts)} |");
+                }
+            }
+
+            md.AppendLine();
+            md.AppendLine("| target | round | stage | count | avg ms | p50 ms | p95 ms | p99 ms | max ms |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            foreach (var r in report.Results)
+            {
+                if (r.Guard is { } g)
+                {
+                    foreach (var (stage, l) in g.Latency)
+                    {
+                        md.AppendLine(inv, $"| {r.Label} | {r.Round} | {stage} | {l.Count} | {l.Average:0.000} | {l.P50:0.000} | {l.P95:0.000} | {l.P99:0.000} | {l.Max:0.000} |");
+                    }
+                }
+            }
+
+            md.AppendLine();
+        }
+
         if (report.Results.Any(static r => r.Recovery is not null))
         {
             md.AppendLine("## Shed and recovery");

@@ -52,6 +52,9 @@ internal sealed record RunResult
     public long Shed { get; init; }
     public long ShedWithRetryAfter { get; init; }
 
+    /// <summary>The gateway's own statistics over the run (<c>/v1/guard/metrics</c>); null for other targets.</summary>
+    public GuardSample? Guard { get; init; }
+
     /// <summary>The low-rate tail after the measured phase (<see cref="LoadSettings.RecoveryDuration"/>); null without one.</summary>
     public RecoveryResult? Recovery { get; init; }
 }
