@@ -11,6 +11,12 @@ internal sealed record Example(string Id, string Text, int Label, string File);
 internal sealed record DataSet(string Name, string File, IReadOnlyList<Example> Rows);
 
 /// <summary>
+/// A benign file the student is distilled on but the head is not trained on: <see cref="Train"/> (its fitting and
+/// validation rows) and <see cref="HeldOut"/> (never trained on, reported on its own) are disjoint hash halves.
+/// </summary>
+internal sealed record BenignSplit(string Name, string File, IReadOnlyList<Example> Train, IReadOnlyList<Example> HeldOut);
+
+/// <summary>
 /// How ../shared/data is split, deterministically: the training side (fitting and validation) and the held-back sets
 /// that are reported one by one. Dev-test splits are never trained on; benign files are halved by a hash of the row id,
 /// gsm8k is sampled (every 15th row for training, a disjoint every-15th for evaluation) so it cannot dominate.
@@ -23,6 +29,14 @@ internal sealed class LabelledData
 
     /// <summary>Every text in the data folder (for distillation), deduplicated.</summary>
     public required IReadOnlyList<Example> Everything { get; init; }
+
+    /// <summary>
+    /// The wider benign files only the student learns from (role-play and system prompts, security writing, multilingual
+    /// paragraphs and questions), each halved by a hash of a language-independent key so that parallel translations of a
+    /// text fall in the same half; xquad is sampled (every 8th row of each half) so it cannot dominate. Empty for
+    /// folders that are not there.
+    /// </summary>
+    public IReadOnlyList<BenignSplit> StudentBenign { get; init; } = [];
 
     public static string? FindDataDirectory(string? configured)
     {
@@ -91,12 +105,43 @@ internal sealed class LabelledData
             .SelectMany(r => r)
             .DistinctBy(r => r.Text)
             .ToList();
-        return new LabelledData { Training = training, HeldBack = heldBack, Everything = everything };
+        var known = everything.Select(r => r.Text).ToHashSet(StringComparer.Ordinal);
+        var studentBenign = new List<BenignSplit>();
+        void AddBenign(string name, string file, Func<Example, string> key, int every = 1)
+        {
+            var rows = File.Exists(Path.Combine(directory, file)) ? Read(file).Where(r => r.Label == 0 && known.Add(r.Text)).ToList() : [];
+            if (rows.Count > 0)
+            {
+                studentBenign.Add(new(name, file, Half(rows, 0, key).Where((_, i) => i % every == 0).ToList(), Half(rows, 1, key).Where((_, i) => i % every == 0).ToList()));
+            }
+        }
+        AddBenign("awesome-chatgpt-prompts", "benign-awesome-chatgpt-prompts/benign.jsonl", r => r.Id);
+        AddBenign("fabric-system-prompts", "benign-fabric-system-prompts/benign.jsonl", r => r.Id);
+        AddBenign("owasp-llm-top10", "benign-owasp-llm-top10/benign.jsonl", OwaspParagraph);
+        AddBenign("xquad-multilingual (every 8th)", "benign-xquad-multilingual/benign.jsonl", XquadItem, every: 8);
+        return new LabelledData { Training = training, HeldBack = heldBack, Everything = everything, StudentBenign = studentBenign };
+    }
+
+    /// <summary>"owasp-de-DE-LLM01_PromptInjection-3" → "LLM01-3": the paragraph in every translation.</summary>
+    private static string OwaspParagraph(Example row)
+    {
+        var parts = row.Id.Split('-');
+        return parts.Length >= 5 ? parts[3].Split('_')[0] + "-" + parts[^1] : row.Id;
+    }
+
+    /// <summary>"xquad-de-ctx-32-0" → "ctx-32-0", "xquad-el-q-5705…" → "q-5705…": the paragraph or question in every language.</summary>
+    private static string XquadItem(Example row)
+    {
+        var parts = row.Id.Split('-', 3);
+        return parts.Length == 3 ? parts[2] : row.Id;
     }
 
     /// <summary>Rows whose id hashes to <paramref name="parity"/>: a stable half that does not depend on file order.</summary>
-    private static List<Example> Half(List<Example> rows, int parity)
-        => rows.Where(r => (SHA256.HashData(Encoding.UTF8.GetBytes(r.Id))[0] & 1) == parity).ToList();
+    private static List<Example> Half(List<Example> rows, int parity) => Half(rows, parity, r => r.Id);
+
+    /// <summary>Rows whose key hashes to <paramref name="parity"/>: rows that share a key share a half.</summary>
+    private static List<Example> Half(List<Example> rows, int parity, Func<Example, string> key)
+        => rows.Where(r => (SHA256.HashData(Encoding.UTF8.GetBytes(key(r)))[0] & 1) == parity).ToList();
 
     private static List<Example> ReadAny(string directory, string folder)
     {

@@ -5,15 +5,21 @@ namespace Nethical.Guard.Training;
 
 /// <summary>
 /// Distils the teacher into a <see cref="HashedNgramStudent"/>: logistic regression on hashed n-grams by AdaGrad-style
-/// SGD, with target <c>alpha · sigmoid(teacherLogit / T) + (1 − alpha) · label</c>. Deterministic for a seed.
+/// SGD, with target <c>alpha · sigmoid(teacherLogit / T) + (1 − alpha) · label</c> and an optional weight per text
+/// (each row's gradient is scaled by it). Deterministic for a seed.
 /// </summary>
 internal static class StudentTrainer
 {
-    public static HashedNgramStudent Train(IReadOnlyList<string> texts, IReadOnlyList<double> targets, int buckets, int seed, int epochs = 8, float learningRate = 0.5f, float l2 = 1e-6f)
+    public static HashedNgramStudent Train(IReadOnlyList<string> texts, IReadOnlyList<double> targets, int buckets, int seed, int epochs = 8, float learningRate = 0.5f, float l2 = 1e-6f, IReadOnlyList<double>? weights = null)
     {
-        var weights = new float[buckets];
+        if (weights is not null && weights.Count != texts.Count)
+        {
+            throw new ArgumentException("One weight per text.", nameof(weights));
+        }
+        var rowWeights = weights?.Select(w => (float)w).ToArray();
+        var parameters = new float[buckets];
         var squared = new float[buckets];
-        var probe = new HashedNgramStudent(weights, 0);
+        var probe = new HashedNgramStudent(parameters, 0);
         var features = texts.Select(t => Collect(probe, t)).ToArray();
         var bias = 0f;
         var biasSquared = 0f;
@@ -28,20 +34,20 @@ internal static class StudentTrainer
                 var logit = bias;
                 foreach (var id in ids)
                 {
-                    logit += weights[id] * scale;
+                    logit += parameters[id] * scale;
                 }
-                var error = ClassifierHead.Sigmoid(logit) - (float)targets[i];
+                var error = (ClassifierHead.Sigmoid(logit) - (float)targets[i]) * (rowWeights?[i] ?? 1f);
                 biasSquared += error * error;
                 bias -= learningRate * error / MathF.Sqrt(biasSquared + 1e-6f);
                 foreach (var id in ids)
                 {
-                    var g = (error * scale) + (l2 * weights[id]);
+                    var g = (error * scale) + (l2 * parameters[id]);
                     squared[id] += g * g;
-                    weights[id] -= learningRate * g / MathF.Sqrt(squared[id] + 1e-6f);
+                    parameters[id] -= learningRate * g / MathF.Sqrt(squared[id] + 1e-6f);
                 }
             }
         }
-        return new HashedNgramStudent(weights, bias);
+        return new HashedNgramStudent(parameters, bias);
     }
 
     private static (int[] Ids, float Scale) Collect(HashedNgramStudent student, string text)

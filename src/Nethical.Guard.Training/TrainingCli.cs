@@ -181,16 +181,78 @@ internal static class TrainingCli
             DefaultValueFactory = _ => true,
         };
 
+        var wide = new Option<string[]>("--student-benign")
+        {
+            Description = "Wider benign folders whose training halves the student also learns (benign-awesome-chatgpt-prompts, benign-fabric-system-prompts, benign-owasp-llm-top10, benign-xquad-multilingual, or all); their other halves are held out and reported either way",
+            HelpName = "FOLDER",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Passes over the fitting rows",
+            DefaultValueFactory = _ => 16,
+        };
+        epochs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--epochs must be at least 1.");
+            }
+        });
+        var learningRate = new Option<double>("--learning-rate")
+        {
+            Description = "AdaGrad's base step",
+            DefaultValueFactory = _ => 0.5,
+        };
+        var l2 = new Option<double>("--l2")
+        {
+            Description = "L2 penalty on the student's weights",
+            DefaultValueFactory = _ => 1e-5,
+        };
+        var fileBalance = new Option<double>("--file-balance")
+        {
+            Description = "Within each class a file's rows weigh (mean rows per file / its rows)^this: 0 every row alike, 1 every file alike",
+            DefaultValueFactory = _ => 0.0,
+        };
+        fileBalance.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is < 0 or > 1)
+            {
+                result.AddError("--file-balance must be between 0 and 1.");
+            }
+        });
+        var benignWeight = new Option<double>("--benign-weight")
+        {
+            Description = "Benign rows' weight relative to attack rows'",
+            DefaultValueFactory = _ => 1.0,
+        };
+        benignWeight.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() <= 0)
+            {
+                result.AddError("--benign-weight must be positive.");
+            }
+        });
+        var output = OutOption("A file the per-file skip and routing report is also written to");
+
         var command = new Command("distill", "The head's scores -> hashed n-gram student (models/tier2-student.bin, manifest updated)")
         {
-            temperature, alpha, bits, corpus,
+            temperature, alpha, bits, corpus, wide, epochs, learningRate, l2, fileBalance, benignWeight, output,
         };
         common.AddTo(command);
         command.SetAction(parseResult => DistillCommand.Run(common.Read(parseResult), new DistillOptions(
             parseResult.GetValue(temperature),
             parseResult.GetValue(alpha),
             parseResult.GetValue(bits),
-            parseResult.GetValue(corpus))));
+            parseResult.GetValue(corpus),
+            parseResult.GetValue(wide) ?? [],
+            parseResult.GetValue(epochs),
+            parseResult.GetValue(learningRate),
+            parseResult.GetValue(l2),
+            parseResult.GetValue(fileBalance),
+            parseResult.GetValue(benignWeight),
+            parseResult.GetValue(output))));
         return command;
     }
 

@@ -105,6 +105,37 @@ public sealed class TrainingMathTests
     }
 
     [Fact]
+    public void DistillFileWeights_BalanceEvensFilesWithinAClass_AndAveragesOne()
+    {
+        var rows = new List<Example>();
+        rows.AddRange(Enumerable.Range(0, 30).Select(i => new Example($"a{i}", "x", 0, "big")));
+        rows.AddRange(Enumerable.Range(0, 10).Select(i => new Example($"b{i}", "x", 0, "small")));
+        rows.AddRange(Enumerable.Range(0, 20).Select(i => new Example($"c{i}", "x", 1, "attacks")));
+
+        var alike = DistillCommand.FileWeights(rows, balance: 0, benignWeight: 1);
+        Assert.All(alike, w => Assert.Equal(1.0, w, 6));
+
+        var even = DistillCommand.FileWeights(rows, balance: 1, benignWeight: 1);
+        Assert.Equal(1.0, even.Average(), 6);
+        // Each benign file weighs the same in total (30·w_big = 10·w_small).
+        Assert.Equal(30 * even[0], 10 * even[30], 6);
+
+        var lighter = DistillCommand.FileWeights(rows, balance: 0, benignWeight: 0.5);
+        Assert.Equal(2 * lighter[0], lighter[^1], 6);
+    }
+
+    [Fact]
+    public void StudentTrainer_RowWeights_ZeroWeightRowsTeachNothing()
+    {
+        var texts = new List<string> { "override the rules now", "please summarise the report" };
+        var targets = new List<double> { 1.0, 0.0 };
+        var ignored = StudentTrainer.Train(texts, targets, buckets: 1 << 10, seed: 1, weights: [0.0, 0.0]);
+
+        Assert.Equal(0.5f, ignored.Probability("override the rules now"), 3);
+        Assert.Throws<ArgumentException>(() => StudentTrainer.Train(texts, targets, buckets: 1 << 10, seed: 1, weights: [1.0]));
+    }
+
+    [Fact]
     public void ClassifierHead_RoundTripsThroughJson()
     {
         var head = new ClassifierHead([new DenseLayer(2, 2, [1, 0, 0, 1], [0, 0]), new DenseLayer(2, 1, [1, -1], [0.5f])]);
