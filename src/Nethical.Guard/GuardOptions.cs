@@ -12,6 +12,13 @@ public sealed class GuardOptions
     [Range(1, 1000)]
     public int MaxJsonDepth { get; set; } = 64;
 
+    /// <summary>
+    /// Characters of repeated segment text remembered with their normalised text, tier-1 matches and student score
+    /// (a system prompt, a chat's history); 0 turns the memo off. Default 8 million (some 16 MB). Read at start-up.
+    /// </summary>
+    [Range(0, 1L << 34)]
+    public long SegmentMemoCharacters { get; set; } = 8_000_000;
+
     /// <summary>The sliding window of the live statistics (<see cref="Monitoring.GuardStatistics"/>). Read at start-up.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan StatisticsWindow { get; set; } = TimeSpan.FromSeconds(60);

@@ -53,6 +53,7 @@ public static class GuardServiceCollectionExtensions
             sp.GetRequiredService<IOptions<GuardOptions>>().Value.MaxJsonDepth)
         {
             Statistics = sp.GetRequiredService<GuardStatistics>(),
+            Memo = sp.GetRequiredService<IOptions<GuardOptions>>().Value.SegmentMemoCharacters is > 0 and var characters ? new SegmentMemo(characters) : null,
         });
         services.AddHostedService<ScreenerWarmup>();
         return services;

@@ -106,13 +106,13 @@ internal static class ReportWriter
             md.AppendLine();
             md.AppendLine("From `GET /v1/guard/metrics` at the end of each gateway run (its statistics window set to the measured duration), and once a second during it for the breaker states and alerts seen.");
             md.AppendLine();
-            md.AppendLine("| target | round | screened | sent to tier 2 | cache hits | texts/batch | shed | degraded | breaker seen | alerts seen |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| target | round | screened | sent to tier 2 | tier-2 cache hits | segments recalled | texts/batch | shed | degraded | breaker seen | alerts seen |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in report.Results)
             {
                 if (r.Guard is { } g)
                 {
-                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {g.Screened} | {g.Tier2Share:P1} ({g.SentToTier2}) | {g.CacheHitRate:P1} | {g.AverageBatchTexts:0.0} | {g.Shed} | {string.Join(' ', g.Degraded.Select(static d => $"{d.Key}:{d.Value}"))} | {string.Join('/', g.BreakerStates)} | {string.Join('/', g.Alerts)} |");
+                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {g.Screened} | {g.Tier2Share:P1} ({g.SentToTier2}) | {g.CacheHitRate:P1} | {g.SegmentRecallRate:P1} | {g.AverageBatchTexts:0.0} | {g.Shed} | {string.Join(' ', g.Degraded.Select(static d => $"{d.Key}:{d.Value}"))} | {string.Join('/', g.BreakerStates)} | {string.Join('/', g.Alerts)} |");
                 }
             }
 

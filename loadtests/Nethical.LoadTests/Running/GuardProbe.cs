@@ -113,6 +113,8 @@ internal sealed record GuardSample
     public long SentToTier2 { get; init; }
     public double Tier2Share { get; init; }
     public double CacheHitRate { get; init; }
+    /// <summary>Segments answered from the gateway's segment memo (repeated system prompts and history).</summary>
+    public double SegmentRecallRate { get; init; }
     public long Batches { get; init; }
     public double AverageBatchTexts { get; init; }
     public long Shed { get; init; }
@@ -148,6 +150,7 @@ internal sealed record GuardSample
             SentToTier2 = root.GetProperty("sentToTier2").GetInt64(),
             Tier2Share = root.GetProperty("tier2Share").GetDouble(),
             CacheHitRate = root.GetProperty("cacheHitRate").GetDouble(),
+            SegmentRecallRate = root.TryGetProperty("segmentRecallRate", out var recall) ? recall.GetDouble() : 0,
             Batches = root.GetProperty("batches").GetInt64(),
             AverageBatchTexts = root.GetProperty("averageBatchTexts").GetDouble(),
             Shed = root.GetProperty("shed").GetInt64(),
@@ -167,7 +170,7 @@ internal sealed record GuardSample
         var tier2 = Latency.TryGetValue("prompt_injection.tier2", out var t2) ? string.Create(inv, $"tier-2 p99 {t2.P99:0.0} ms (n {t2.Count})") : "tier 2 not used";
         var screening = Latency.TryGetValue("screening", out var s) ? string.Create(inv, $"screening avg {s.Average:0.00} ms p99 {s.P99:0.0} ms") : "";
         return string.Create(inv,
-            $"guard: {Tier2Share:P1} sent to tier 2 ({SentToTier2}/{Screened}), {tier2}, {screening}, cache hits {CacheHitRate:P1}, {AverageBatchTexts:0.0} texts/batch, shed {Shed}, degraded {string.Join(' ', Degraded.Select(static d => $"{d.Key}:{d.Value}"))}, breaker {string.Join('/', BreakerStates)}{(Alerts.Count > 0 ? ", alerts " + string.Join('/', Alerts) : "")}");
+            $"guard: {Tier2Share:P1} sent to tier 2 ({SentToTier2}/{Screened}), {tier2}, {screening}, cache hits {CacheHitRate:P1}, segments recalled {SegmentRecallRate:P1}, {AverageBatchTexts:0.0} texts/batch, shed {Shed}, degraded {string.Join(' ', Degraded.Select(static d => $"{d.Key}:{d.Value}"))}, breaker {string.Join('/', BreakerStates)}{(Alerts.Count > 0 ? ", alerts " + string.Join('/', Alerts) : "")}");
     }
 }
 

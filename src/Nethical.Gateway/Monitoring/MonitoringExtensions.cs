@@ -79,6 +79,7 @@ public static class MonitoringExtensions
             writer.WriteNumber("tier2Share", Math.Round(snapshot.Tier2Share, 4));
             writer.WriteNumber("cacheHitRate", Math.Round(snapshot.CacheHitRate, 4));
             writer.WriteNumber("cacheLookups", snapshot.CacheHits + snapshot.CacheMisses);
+            writer.WriteNumber("segmentRecallRate", Math.Round(snapshot.SegmentRecallRate, 4));
             writer.WriteNumber("batches", snapshot.Batches);
             writer.WriteNumber("averageBatchTexts", Math.Round(snapshot.AverageBatchTexts, 2));
             writer.WriteNumber("shed", snapshot.Shed);

@@ -48,6 +48,8 @@ public sealed class GuardStatistics
     private readonly SlidingCounter _batches;
     private readonly SlidingCounter _batchTexts;
     private readonly SlidingCounter _shed;
+    private readonly SlidingCounter _segments;
+    private readonly SlidingCounter _segmentsRecalled;
 
     /// <summary>Statistics over <see cref="DefaultWindow"/> on the system clock.</summary>
     public GuardStatistics()
@@ -71,6 +73,8 @@ public sealed class GuardStatistics
         _batches = NewCounter();
         _batchTexts = NewCounter();
         _shed = NewCounter();
+        _segments = NewCounter();
+        _segmentsRecalled = NewCounter();
     }
 
     /// <summary>The window the statistics cover.</summary>
@@ -95,6 +99,12 @@ public sealed class GuardStatistics
         {
             _sentToTier2.Add();
         }
+    }
+
+    internal void SegmentsRecalled(int recalled, int segments)
+    {
+        _segments.Add(segments);
+        _segmentsRecalled.Add(recalled);
     }
 
     internal void CacheLookup(bool hit) => (hit ? _cacheHits : _cacheMisses).Add();
@@ -140,6 +150,8 @@ public sealed class GuardStatistics
             Batches = batches,
             AverageBatchTexts = batches == 0 ? 0 : (double)_batchTexts.Total() / batches,
             Shed = _shed.Total(),
+            Segments = _segments.Total(),
+            SegmentsRecalled = _segmentsRecalled.Total(),
             Degraded = degraded,
             Tier2 = Tier2Source?.Invoke(),
         };

@@ -30,6 +30,15 @@ public sealed record GuardStatisticsSnapshot
     /// <summary>Hits over look-ups; 0 when there were none.</summary>
     public double CacheHitRate => CacheHits + CacheMisses == 0 ? 0 : (double)CacheHits / (CacheHits + CacheMisses);
 
+    /// <summary>Segments extracted from screened requests (with the segment memo on).</summary>
+    public long Segments { get; init; }
+
+    /// <summary>Segments answered from the segment memo (normalisation, rules and student skipped).</summary>
+    public long SegmentsRecalled { get; init; }
+
+    /// <summary><see cref="SegmentsRecalled"/> over <see cref="Segments"/>; 0 without segments.</summary>
+    public double SegmentRecallRate => Segments == 0 ? 0 : (double)SegmentsRecalled / Segments;
+
     /// <summary>Model runs (batches).</summary>
     public required long Batches { get; init; }
 

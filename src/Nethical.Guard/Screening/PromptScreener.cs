@@ -43,6 +43,9 @@ internal sealed class PromptScreener : IPromptScreener
         }
     }
 
+    /// <summary>Repeated segments' normalised text, rule matches and student score; none when null (every segment screened afresh).</summary>
+    public SegmentMemo? Memo { get; init; }
+
     /// <summary>Where stage latencies and tier-2 routing are counted for the live statistics; none when null.</summary>
     public GuardStatistics? Statistics { get; init; }
 
@@ -189,11 +192,28 @@ internal sealed class PromptScreener : IPromptScreener
 
         var normalizing = Stopwatch.GetTimestamp();
         var normalized = new List<NormalizedSegment>(segments.Count + 2);
-        _normalizer.Normalize(segments, normalized);
+        Remembered? remembered = null;
+        if (Memo is null)
+        {
+            _normalizer.Normalize(segments, normalized);
+        }
+        else
+        {
+            remembered = Recall(segments, normalized);
+        }
         var screening = Stopwatch.GetTimestamp();
-        var tier1 = _tier1.Evaluate(normalized);
+        DetectorVerdict tier1;
+        if (remembered is null)
+        {
+            tier1 = _tier1.Evaluate(normalized);
+        }
+        else
+        {
+            tier1 = _tier1.Evaluate(normalized, remembered.Known, remembered.Recorded);
+            remembered.Remember(Memo!, segments, normalized);
+        }
         var routing = Stopwatch.GetTimestamp();
-        var pending = Route(normalized, tier1.Score, policy);
+        var pending = Route(normalized, tier1.Score, policy, remembered);
         if (Statistics is { } statistics)
         {
             statistics.Record(GuardStatistics.Normalization, Stopwatch.GetElapsedTime(normalizing, screening));
@@ -206,14 +226,102 @@ internal sealed class PromptScreener : IPromptScreener
         };
     }
 
+    /// <summary>
+    /// Normalises the request's segments into <paramref name="normalized"/> (each original segment at its own index,
+    /// derived ones after them, as <see cref="TextNormalizer.Normalize(IReadOnlyList{PromptSegment}, List{NormalizedSegment})"/>
+    /// lays them out), taking remembered segments from the memo and normalising only the others. Returns what tier 1
+    /// and the gate may reuse, and which segments to remember once tier 1 has run.
+    /// </summary>
+    private Remembered Recall(List<PromptSegment> segments, List<NormalizedSegment> normalized)
+    {
+        var memo = Memo!;
+        var entries = new SegmentMemo.Entry?[segments.Count];
+        List<PromptSegment>? fresh = null;
+        var hits = 0;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var text = segments[i].Text;
+            if (text is not null && SegmentMemo.Remembers(text) && memo.TryGet(text, segments[i].Source, out var entry))
+            {
+                entries[i] = entry;
+                hits++;
+            }
+            else
+            {
+                (fresh ??= new List<PromptSegment>(segments.Count)).Add(segments[i]);
+            }
+        }
+
+        var freshNormalized = new List<NormalizedSegment>((fresh?.Count ?? 0) + 2);
+        if (fresh is not null)
+        {
+            _normalizer.Normalize(fresh, freshNormalized);
+        }
+        // Fresh segments are remembered only when none of them yielded a variant (or the decoding-allowance marker):
+        // then each one's normalised text and matches are exactly what screening it alone would give.
+        var plain = fresh is null || freshNormalized.Count == fresh.Count;
+        var next = 0;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            normalized.Add(entries[i] is { } entry ? new NormalizedSegment(segments[i], entry.Normalized) : freshNormalized[next++]);
+        }
+        for (var i = next; i < freshNormalized.Count; i++)
+        {
+            normalized.Add(freshNormalized[i]);
+        }
+
+        var known = new RuleMatches?[normalized.Count];
+        var recorded = new RuleMatches?[normalized.Count];
+        for (var i = 0; i < segments.Count; i++)
+        {
+            if (entries[i] is { } entry)
+            {
+                known[i] = entry.Matches;
+            }
+            else if (plain && segments[i].Text is { } text && SegmentMemo.Remembers(text))
+            {
+                recorded[i] = RuleMatches.Record;
+            }
+        }
+        Statistics?.SegmentsRecalled(hits, segments.Count);
+        return new Remembered(entries, known, recorded);
+    }
+
+    /// <summary>What the memo gave one request, and what the request will give back to it.</summary>
+    private sealed class Remembered(SegmentMemo.Entry?[] entries, RuleMatches?[] known, RuleMatches?[] recorded)
+    {
+        public RuleMatches?[] Known { get; } = known;
+
+        public RuleMatches?[] Recorded { get; } = recorded;
+
+        /// <summary>Stores the segments tier 1 recorded (all of them, or none when its budget ran out).</summary>
+        public void Remember(SegmentMemo memo, List<PromptSegment> segments, List<NormalizedSegment> normalized)
+        {
+            for (var i = 0; i < entries.Length; i++)
+            {
+                if (Recorded[i] is { } matches)
+                {
+                    var entry = new SegmentMemo.Entry(normalized[i].Text, matches);
+                    entries[i] = entry;
+                    memo.Add(segments[i].Text, segments[i].Source, entry);
+                }
+            }
+        }
+
+        public float StudentScore(int index, HashedNgramStudent student)
+            => index < entries.Length && entries[index] is { } entry ? entry.StudentScore(student) : float.NaN;
+    }
+
     /// <summary>The gate: which normalised texts tier 2 must score, with their source (deduplicated; empty texts never).</summary>
-    private List<Tier2Text> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy)
+    private List<Tier2Text> Route(List<NormalizedSegment> normalized, double tier1Score, ScreeningPolicy? policy, Remembered? remembered)
     {
         if (_tier2 is null || policy is null || policy.Mode == PolicyMode.Off)
         {
             return [];
         }
-        var routed = TierGate.Route(normalized, tier1Score, policy.Tier2, GateThresholds.For(policy, _tier2.StudentPassBelow), _tier2.Student);
+        var student = _tier2.Student;
+        Func<int, float>? studentScore = remembered is null || student is null ? null : index => remembered.StudentScore(index, student);
+        var routed = TierGate.Route(normalized, tier1Score, policy.Tier2, GateThresholds.For(policy, _tier2.StudentPassBelow), student, studentScore);
         if (routed is null || routed.Count == 0)
         {
             return [];

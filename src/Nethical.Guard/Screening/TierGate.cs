@@ -15,7 +15,16 @@ internal static class TierGate
     /// never), or null when tier 1 decides alone. The student scores a segment only where its score can change the
     /// routing; text longer than it reads has no student score, so it always goes to tier 2.
     /// </summary>
-    public static List<int>? Route(IReadOnlyList<NormalizedSegment> segments, double tier1Score, Tier2Mode mode, in GateThresholds thresholds, HashedNgramStudent? student)
+    /// <param name="segments">The request's normalised segments.</param>
+    /// <param name="tier1Score">Tier 1's score of the request.</param>
+    /// <param name="mode">The policy's tier-2 mode.</param>
+    /// <param name="thresholds">The policy's gate thresholds.</param>
+    /// <param name="student">The student, or null.</param>
+    /// <param name="studentScore">
+    /// The student's score of the segment at an index, where the caller remembers it (<see cref="SegmentMemo"/>); null,
+    /// or NaN for an index, to compute it here.
+    /// </param>
+    public static List<int>? Route(IReadOnlyList<NormalizedSegment> segments, double tier1Score, Tier2Mode mode, in GateThresholds thresholds, HashedNgramStudent? student, Func<int, float>? studentScore = null)
     {
         ArgumentNullException.ThrowIfNull(segments);
         if (Tier1Decides(mode, tier1Score, thresholds))
@@ -33,7 +42,7 @@ internal static class TierGate
             var source = segment.Segment.Source;
             float? studentProbability = student is not null && segment.Text.Length <= HashedNgramStudent.MaxChars
                 && StudentCouldMatter(mode, tier1Score, source, thresholds)
-                ? student.MaxChunkProbability(segment.Text)
+                ? StudentScore(student, segment.Text, i, studentScore)
                 : null;
             if (NeedsTier2(mode, tier1Score, source, studentProbability, thresholds, segment.Text))
             {
@@ -42,6 +51,9 @@ internal static class TierGate
         }
         return routed ?? [];
     }
+
+    private static float StudentScore(HashedNgramStudent student, string text, int index, Func<int, float>? remembered)
+        => remembered?.Invoke(index) is { } score && !float.IsNaN(score) ? score : student.MaxChunkProbability(text);
 
     /// <summary>Whether tier 1 alone decides the request (tier 2 is not consulted for any segment).</summary>
     public static bool Tier1Decides(Tier2Mode mode, double tier1Score, in GateThresholds thresholds)

@@ -39,7 +39,7 @@ internal sealed class RuleBasedPromptInjectionDetector
     private const byte NotMatched = 0;
     private const byte Matched = 1;
 
-    /// <summary>Default time budget for one <see cref="Evaluate"/> call, before <see cref="DefaultBudgetPerMegabyte"/>.</summary>
+    /// <summary>Default time budget for one <see cref="Evaluate(IReadOnlyList{NormalizedSegment})"/> call, before <see cref="DefaultBudgetPerMegabyte"/>.</summary>
     public static readonly TimeSpan DefaultBudget = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Default extra budget per million characters of normalised text, so large legitimate documents finish.</summary>
@@ -93,7 +93,20 @@ internal sealed class RuleBasedPromptInjectionDetector
         }
     }
 
-    public DetectorVerdict Evaluate(IReadOnlyList<NormalizedSegment> segments)
+    public DetectorVerdict Evaluate(IReadOnlyList<NormalizedSegment> segments) => Evaluate(segments, known: null, recorded: null);
+
+    /// <summary>
+    /// Scores the segments as <see cref="Evaluate(IReadOnlyList{NormalizedSegment})"/> does, taking the rule matches
+    /// of some segments as already known and recording those of others, so that a caller can remember what a segment
+    /// that repeats (a system prompt, a chat's history) matched and not run the rules on it again.
+    /// </summary>
+    /// <param name="segments">The normalised segments of one request.</param>
+    /// <param name="known">Per segment, its rule matches when known (the rules are not run on it), or null.</param>
+    /// <param name="recorded">
+    /// Per segment, on entry: whether to record its matches (a non-null placeholder, e.g. <see cref="RuleMatches.Record"/>);
+    /// on return, what it matched on its own. All are reset to null when the budget ran out (nothing complete to remember).
+    /// </param>
+    public DetectorVerdict Evaluate(IReadOnlyList<NormalizedSegment> segments, IReadOnlyList<RuleMatches?>? known, RuleMatches?[]? recorded)
     {
         ArgumentNullException.ThrowIfNull(segments);
         long started = Stopwatch.GetTimestamp();
@@ -117,6 +130,18 @@ internal sealed class RuleBasedPromptInjectionDetector
         int segmentCount = segments.Count;
         for (int s = 0; s < segmentCount && !timedOut; s++)
         {
+            if (known is not null && s < known.Count && known[s] is { } matches)
+            {
+                matchedCount += matches.MergeInto(state);
+                continue;
+            }
+
+            RuleMatches? record = recorded is not null && s < recorded.Length && recorded[s] is not null ? new RuleMatches() : null;
+            if (recorded is not null && s < recorded.Length)
+            {
+                recorded[s] = record;
+            }
+
             NormalizedSegment segment = segments[s];
             string text = segment.Text;
             if (string.Equals(segment.Segment.Encoding, DerivedEncodings.DecodeBudgetExhausted, StringComparison.Ordinal))
@@ -153,7 +178,7 @@ internal sealed class RuleBasedPromptInjectionDetector
                 {
                     int index = offset + r;
                     PromptInjectionRule rule = rules[r];
-                    if ((state[index] == Matched && !rerunMatched) || !rule.AppliesTo(segment.Segment.Source) || !rule.MayMatch(text))
+                    if ((state[index] == Matched && !rerunMatched && record is null) || !rule.AppliesTo(segment.Segment.Source) || !rule.MayMatch(text))
                     {
                         continue;
                     }
@@ -180,6 +205,8 @@ internal sealed class RuleBasedPromptInjectionDetector
                         continue;
                     }
 
+                    record?.Add(index);
+
                     if (state[index] == NotMatched)
                     {
                         state[index] = Matched;
@@ -200,6 +227,11 @@ internal sealed class RuleBasedPromptInjectionDetector
 
                 offset += rules.Length;
             }
+        }
+
+        if (timedOut && recorded is not null)
+        {
+            Array.Clear(recorded);
         }
 
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
