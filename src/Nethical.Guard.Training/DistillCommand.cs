@@ -103,10 +103,15 @@ internal static class DistillCommand
         // The pass-below point keeps 98% of the validation attacks routed to the model: of the shared rows and of the
         // generated rows each (the lower of the two), so the templated corpus cannot make the student look safer on
         // real attacks than it is; and of the served scores and the whole-text scores each (the lower again).
+        // With RouteCaughtOnly, of the attacks the teacher catches (scores at or above its threshold): sending an attack
+        // the model scores below its threshold to the model changes no verdict, so it must not hold benign traffic back.
+        var routedAttacks = options.RouteCaughtOnly
+            ? attacks.Where(i => !double.IsNaN(teacher[i]) && teacher[i] >= files.Manifest.Threshold).ToList()
+            : attacks;
         double PassBelow(Func<int, double> score)
         {
-            var shared = attacks.Where(i => rows[i].File != TrainingSplit.CorpusFile).Select(score).ToList();
-            var generated = attacks.Where(i => rows[i].File == TrainingSplit.CorpusFile).Select(score).ToList();
+            var shared = routedAttacks.Where(i => rows[i].File != TrainingSplit.CorpusFile).Select(score).ToList();
+            var generated = routedAttacks.Where(i => rows[i].File == TrainingSplit.CorpusFile).Select(score).ToList();
             return shared.Count == 0 ? TwoPercentPoint(generated)
                 : generated.Count == 0 ? TwoPercentPoint(shared)
                 : Math.Min(TwoPercentPoint(shared), TwoPercentPoint(generated));
@@ -130,7 +135,7 @@ internal static class DistillCommand
         report.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"validation ({validation.Count} rows): student ROC AUC {Metrics.RocAuc(attackScores, benignScores):F4}, recall@1%FPR {recall:P1} (teacher on the rows it scored {Metrics.RocAuc(teacherAttacks, teacherBenign):F4} / {teacherRecall:P1}); agreement with the teacher's verdict {(double)agree / withTeacher.Count:P1}"));
         report.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"pass-below {passBelow:F4} (served scores {passBelowServed:F4}, whole-text scores {passBelowWhole:F4}) lets {skipped:P1} of validation benign skip tier 2"));
+            $"pass-below {passBelow:F4} (served scores {passBelowServed:F4}, whole-text scores {passBelowWhole:F4}; 98% of {(options.RouteCaughtOnly ? "the attacks the teacher catches" : "all attacks")}, {routedAttacks.Count} of {attacks.Count}) lets {skipped:P1} of validation benign skip tier 2"));
 
         report.AppendLine();
         report.AppendLine("| validation file | attacks | routed to tier 2 | benign | skip tier 2 |");
@@ -285,4 +290,5 @@ internal static class DistillCommand
 /// <param name="FileBalance">0: every row weighs alike; 1: every file weighs alike within its class.</param>
 /// <param name="BenignWeight">Benign rows' weight relative to attacks'.</param>
 /// <param name="Report">A file the per-file report is also written to.</param>
-internal sealed record DistillOptions(double Temperature, double Alpha, int Bits, bool Corpus, IReadOnlyList<string> WideBenign, int Epochs = 16, double LearningRate = 0.5, double L2 = 1e-5, double FileBalance = 0, double BenignWeight = 1, string? Report = null);
+/// <param name="RouteCaughtOnly">The pass-below point keeps 98% of the validation attacks the teacher catches routed (true), or of all of them.</param>
+internal sealed record DistillOptions(double Temperature, double Alpha, int Bits, bool Corpus, IReadOnlyList<string> WideBenign, int Epochs = 16, double LearningRate = 0.5, double L2 = 1e-5, double FileBalance = 0, double BenignWeight = 1, string? Report = null, bool RouteCaughtOnly = false);

@@ -235,10 +235,16 @@ internal static class TrainingCli
             }
         });
         var output = OutOption("A file the per-file skip and routing report is also written to");
+        var routeFor = new Option<string>("--route-for")
+        {
+            Description = "Which validation attacks the pass-below point keeps 98% of routed to tier 2: 'all' (the shipped student), or 'caught' (those the teacher scores at or above its threshold: routing the others to the model changes no verdict; clears more benign text, but lets some attacks the model would catch skip it on held-back data)",
+            DefaultValueFactory = _ => "all",
+        };
+        routeFor.AcceptOnlyFromAmong("caught", "all");
 
         var command = new Command("distill", "The head's scores -> hashed n-gram student (models/tier2-student.bin, manifest updated)")
         {
-            temperature, alpha, bits, corpus, wide, epochs, learningRate, l2, fileBalance, benignWeight, output,
+            temperature, alpha, bits, corpus, wide, epochs, learningRate, l2, fileBalance, benignWeight, output, routeFor,
         };
         common.AddTo(command);
         command.SetAction(parseResult => DistillCommand.Run(common.Read(parseResult), new DistillOptions(
@@ -252,7 +258,8 @@ internal static class TrainingCli
             parseResult.GetValue(l2),
             parseResult.GetValue(fileBalance),
             parseResult.GetValue(benignWeight),
-            parseResult.GetValue(output))));
+            parseResult.GetValue(output),
+            RouteCaughtOnly: parseResult.GetValue(routeFor) == "caught")));
         return command;
     }
 
