@@ -252,7 +252,7 @@ internal static class LoadTestRun
 
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv,
-            $"{r.Label,-8} round {r.Round}: shed {r.Shed} (Retry-After on {r.ShedWithRetryAfter}); tail {tail.Rate:0.#} req/s for {tail.DurationSeconds:0.#} s: recovered after {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) + " s" : "no clean second")} (p99 < 2 × {tail.BaselineP99Ms:0.00} ms, {tail.BaselineOf}; calm 503s {tail.CalmShed}, errors {tail.CalmErrors}); per second {RecoveryReport.Series(tail)}"));
+            $"{r.Label,-8} round {r.Round}: shed {r.Shed} (Retry-After on {r.ShedWithRetryAfter}); admitted (not 503) p50 {r.AdmittedLatency.P50Ms:0.00} ms p99 {r.AdmittedLatency.P99Ms:0.00} ms max {r.AdmittedLatency.MaxMs:0.00} ms; tail {tail.Rate:0.#} req/s for {tail.DurationSeconds:0.#} s: recovered after {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) + " s" : "no clean second")} (p99 < 2 × {tail.BaselineP99Ms:0.00} ms, {tail.BaselineOf}; calm 503s {tail.CalmShed}, errors {tail.CalmErrors}); per second {RecoveryReport.Series(tail)}"));
     }
 
     private static string FirstByte(LatencySummary? t) => t is null ? "" : string.Create(CultureInfo.InvariantCulture,

@@ -139,13 +139,13 @@ internal static class ReportWriter
             md.AppendLine();
             md.AppendLine("503s of the measured phase (with `Retry-After` or not), then the low-rate tail: requests by intended send second from the tail's start; recovered at the first second with no 503, no error and p99 under twice the baseline's p99 (the same target in a calm phase at the tail's rate before the load).");
             md.AppendLine();
-            md.AppendLine("| target | round | 503 shed | with Retry-After | without | tail req/s | tail p99 ms | calm 503s / errors | baseline p99 ms | recovered after s | tail per second (sent/503/errors/p99 ms) |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| target | round | 503 shed | with Retry-After | without | admitted p99 ms | tail req/s | tail p99 ms | calm 503s / errors | baseline p99 ms | recovered after s | tail per second (sent/503/errors/p99 ms) |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in report.Results)
             {
                 if (r.Recovery is { } tail)
                 {
-                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {r.Shed} | {r.ShedWithRetryAfter} | {r.Shed - r.ShedWithRetryAfter} | {tail.Rate:0.#} | {tail.Latency.P99Ms:0.00} | {tail.CalmShed} / {tail.CalmErrors} | {tail.BaselineP99Ms:0.00} ({tail.BaselineOf}) | {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) : "not within the tail")} | {RecoveryReport.Series(tail)} |");
+                    md.AppendLine(inv, $"| {r.Label} | {r.Round} | {r.Shed} | {r.ShedWithRetryAfter} | {r.Shed - r.ShedWithRetryAfter} | {r.AdmittedLatency.P99Ms:0.00} | {tail.Rate:0.#} | {tail.Latency.P99Ms:0.00} | {tail.CalmShed} / {tail.CalmErrors} | {tail.BaselineP99Ms:0.00} ({tail.BaselineOf}) | {(tail.RecoveredAfterSeconds is { } s ? s.ToString(inv) : "not within the tail")} | {RecoveryReport.Series(tail)} |");
                 }
             }
 

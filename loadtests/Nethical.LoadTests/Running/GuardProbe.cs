@@ -170,7 +170,7 @@ internal sealed record GuardSample
         var tier2 = Latency.TryGetValue("prompt_injection.tier2", out var t2) ? string.Create(inv, $"tier-2 p99 {t2.P99:0.0} ms (n {t2.Count})") : "tier 2 not used";
         var screening = Latency.TryGetValue("screening", out var s) ? string.Create(inv, $"screening avg {s.Average:0.00} ms p99 {s.P99:0.0} ms") : "";
         return string.Create(inv,
-            $"guard: {Tier2Share:P1} sent to tier 2 ({SentToTier2}/{Screened}), {tier2}, {screening}, cache hits {CacheHitRate:P1}, segments recalled {SegmentRecallRate:P1}, {AverageBatchTexts:0.0} texts/batch, shed {Shed}, degraded {string.Join(' ', Degraded.Select(static d => $"{d.Key}:{d.Value}"))}, breaker {string.Join('/', BreakerStates)}{(Alerts.Count > 0 ? ", alerts " + string.Join('/', Alerts) : "")}");
+            $"guard: {Tier2Share:P1} sent to tier 2 ({SentToTier2}/{Screened}), {tier2}, {screening}, cache hits {CacheHitRate:P1}, segments recalled {SegmentRecallRate:P1}, {AverageBatchTexts:0.0} texts/batch, model {CostPerWindowMs:0.00} ms/window, shed {Shed}, degraded {string.Join(' ', Degraded.Select(static d => $"{d.Key}:{d.Value}"))}, breaker {string.Join('/', BreakerStates)}{(Alerts.Count > 0 ? ", alerts " + string.Join('/', Alerts) : "")}");
     }
 }
 

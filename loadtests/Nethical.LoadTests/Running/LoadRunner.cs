@@ -368,6 +368,7 @@ internal static class LoadRunner
         private readonly LongConcurrentHistogram _latency = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram _lateness = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram _firstByte = new(1, HighestMicros, 3);
+        private readonly LongConcurrentHistogram _admitted = new(1, HighestMicros, 3);
         private readonly LongConcurrentHistogram[] _perSecond;
         private readonly long[] _completedPerSecond;
         private readonly LongConcurrentHistogram[] _stepLatency;
@@ -465,6 +466,11 @@ internal static class LoadRunner
             var second = (int)Math.Clamp((endTimestamp - _measureStart) / TimeProvider.System.TimestampFrequency, 0, _perSecond.Length - 1);
             _perSecond[second].RecordValue(micros);
             Interlocked.Increment(ref _completedPerSecond[second]);
+            if (status != 503)
+            {
+                _admitted.RecordValue(micros);
+            }
+
             if (status == 503)
             {
                 Interlocked.Increment(ref _shedPerSecond[second]);
@@ -565,6 +571,7 @@ internal static class LoadRunner
                 Unfinished = Math.Max(0, sent - completed - errors),
                 Throughput = seconds > 0 ? completed / seconds : 0,
                 Latency = Summarize(_latency),
+                AdmittedLatency = Summarize(_admitted),
                 TimeToFirstByte = TimesFirstByte ? Summarize(_firstByte) : null,
                 StatusCodes = _statusCodes.OrderBy(static pair => pair.Key)
                     .ToDictionary(static pair => pair.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), static pair => pair.Value),

@@ -40,6 +40,8 @@ internal sealed record RunResult
     public double Throughput { get; init; }
 
     public LatencySummary Latency { get; init; } = new();
+    /// <summary>The latency of the answers that were not 503 (the requests the target admitted).</summary>
+    public LatencySummary AdmittedLatency { get; init; } = new();
     /// <summary>Scenarios that time it (<c>streaming</c>): from the same start as <see cref="Latency"/> to the first body byte; null otherwise.</summary>
     public LatencySummary? TimeToFirstByte { get; init; }
     public IReadOnlyDictionary<string, long> StatusCodes { get; init; } = new Dictionary<string, long>();
@@ -69,6 +71,8 @@ internal sealed record RecoveryResult
     public double Rate { get; init; }
     public double DurationSeconds { get; init; }
     public LatencySummary Latency { get; init; } = new();
+    /// <summary>The latency of the answers that were not 503 (the requests the target admitted).</summary>
+    public LatencySummary AdmittedLatency { get; init; } = new();
     public IReadOnlyList<RecoverySecond> Series { get; init; } = [];
     /// <summary>The calm phase before the warm-up (same rate and length as the tail): latency, 503s and errors.</summary>
     public LatencySummary CalmLatency { get; init; } = new();

@@ -76,6 +76,8 @@ public sealed class OverloadTests
         Assert.Equal(result.StatusCodes["503"], result.Shed);
         Assert.Equal(result.Shed, result.ShedWithRetryAfter); // the server sets Retry-After on every 503
         Assert.Equal(result.Shed, result.Series.Sum(static s => s.Shed));
+        // The admitted latency counts every answer but the 503s.
+        Assert.Equal(result.Completed - result.Shed, result.AdmittedLatency.Count);
         var tail = Assert.IsType<RecoveryResult>(applied.Recovery);
         Assert.Equal(10.0, tail.Rate, 6);
         Assert.Single(tail.Series);
