@@ -30,6 +30,84 @@ internal static class ChatBodies
         "You are a travel planner. Suggest itineraries with times and prices in euros.",
     ];
 
+    private static readonly string[] s_subjects =
+    [
+        "The quarterly report", "Our support team", "The new office in the harbour district", "The shipping schedule",
+        "The customer survey", "The onboarding guide", "The finance department", "The product roadmap", "This release",
+        "The marketing plan", "The warehouse in Leeds", "The training course", "The project budget", "Your order",
+        "The meeting notes", "The travel policy", "The museum exhibition", "The research team", "The second chapter",
+    ];
+
+    private static readonly string[] s_verbs =
+    [
+        "covers", "describes", "summarises", "includes", "reviews", "compares", "explains", "lists", "highlights",
+        "outlines", "updates", "confirms",
+    ];
+
+    private static readonly string[] s_objects =
+    [
+        "revenue by region and the staffing plan for next year", "the delivery times for the spring season",
+        "three options with their costs and risks", "the main findings of the interviews", "the steps to set up a new account",
+        "the changes since the last version", "the timeline for the move in June", "prices in euros and the payment terms",
+        "the results of the pilot in two cities", "what went well and what we would change", "the opening hours and contacts",
+        "the reading list for the first week", "the inventory levels in each warehouse", "a short history of the building",
+    ];
+
+    private static readonly string[] s_tails =
+    [
+        "in some detail.", "for the leadership team.", "with a few examples.", "as agreed last week.", "in plain language.",
+        "for new colleagues.", "with the figures attached.", "before the deadline.", "in the appendix.", "at the end of the month.",
+    ];
+
+    private static readonly string[] s_items = ["blue ceramic mug", "tea towel", "notebook", "desk lamp", "travel adapter", "wool scarf", "water bottle", "phone case"];
+
+    private static readonly string[] s_cities = ["Leeds", "Lyon", "Porto", "Graz", "Utrecht", "Bergen", "Kraków", "Seville"];
+
+    /// <summary>
+    /// Appends plain prose (sentences from a subject, verb, object and tail bank, e.g. "The quarterly report covers
+    /// revenue by region and the staffing plan for next year in some detail.") until <paramref name="builder"/> holds
+    /// about <paramref name="length"/> characters: what assistant answers and documents read like, unlike random words.
+    /// </summary>
+    public static void AppendProse(StringBuilder builder, Random random, int length)
+    {
+        var target = builder.Length + length;
+        while (builder.Length < target)
+        {
+            if (builder.Length > 0 && builder[^1] != '\n')
+            {
+                builder.Append(' ');
+            }
+
+            builder.Append(s_subjects[random.Next(s_subjects.Length)]).Append(' ')
+                .Append(s_verbs[random.Next(s_verbs.Length)]).Append(' ')
+                .Append(s_objects[random.Next(s_objects.Length)]).Append(' ')
+                .Append(s_tails[random.Next(s_tails.Length)]);
+        }
+    }
+
+    public static string Prose(Random random, int length)
+    {
+        var builder = new StringBuilder(length + 128);
+        AppendProse(builder, random, length);
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// A tool result of about <paramref name="length"/> characters: order records, as a shop's order-lookup tool
+    /// returns them ("Order 48213: 2 x blue ceramic mug; shipped 3 March from Lyon; status delivered.").
+    /// </summary>
+    public static string ToolResult(Random random, int length)
+    {
+        var builder = new StringBuilder(length + 128);
+        builder.Append("Results:");
+        while (builder.Length < length)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $" Order {random.Next(10_000, 99_999)}: {1 + random.Next(4)} x {s_items[random.Next(s_items.Length)]}; shipped {1 + random.Next(28)} March from {s_cities[random.Next(s_cities.Length)]}; status {(random.Next(3) == 0 ? "in transit" : "delivered")}.");
+        }
+
+        return builder.ToString();
+    }
+
     /// <summary>Appends random words until <paramref name="builder"/> holds about <paramref name="length"/> characters.</summary>
     public static void AppendWords(StringBuilder builder, Random random, int length)
     {

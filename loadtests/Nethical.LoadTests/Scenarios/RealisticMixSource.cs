@@ -22,7 +22,9 @@ namespace Nethical.LoadTests.Scenarios;
 /// <para>
 /// With <see cref="HistoryMode.Fresh"/>, every request is a new chat: a system prompt and 1–3 user/assistant turns,
 /// all generated for it. With <paramref name="userPrompts"/>, the user turns are real prompts (concatenated to the
-/// turn's length) instead of random words; documents, assistant turns, tool results and attacks stay generated.
+/// turn's length) instead of random words; documents, assistant turns, tool results and attacks stay generated:
+/// assistant answers and documents as plain prose (<see cref="ChatBodies.Prose"/>), tool results as order records
+/// (<see cref="ChatBodies.ToolResult"/>), never random words, which the tier-2 model reads as gibberish and flags.
 /// </para>
 /// </summary>
 internal sealed class RealisticMixSource(int seed, double streamShare, IReadOnlyList<string>? userPrompts = null, HistoryMode history = HistoryMode.Conversations)
@@ -102,7 +104,7 @@ internal sealed class RealisticMixSource(int seed, double streamShare, IReadOnly
             messages.Add(new("user", user));
             if (turn < turns - 1)
             {
-                messages.Add(new("assistant", ChatBodies.Words(_random, perMessage)));
+                messages.Add(new("assistant", ChatBodies.Prose(_random, perMessage)));
             }
         }
 
@@ -146,7 +148,7 @@ internal sealed class RealisticMixSource(int seed, double streamShare, IReadOnly
         }
         else
         {
-            conversation.History.Add(new("assistant", ChatBodies.Words(_random, conversation.PerMessage)));
+            conversation.History.Add(new("assistant", ChatBodies.Prose(_random, conversation.PerMessage)));
         }
 
         return body;
@@ -174,7 +176,7 @@ internal sealed class RealisticMixSource(int seed, double streamShare, IReadOnly
 
         var callId = "call_" + sequence.ToString(CultureInfo.InvariantCulture);
         messages.Add(new("assistant", null, callId, "search_documents", "{\"query\":\"" + ChatBodies.Words(_random, 30) + "\"}"));
-        messages.Add(new("tool", "Results: " + ChatBodies.Words(_random, toolResult), callId));
+        messages.Add(new("tool", ChatBodies.ToolResult(_random, toolResult), callId));
         return ChatBodies.Write(messages, stream, withTools: true);
     }
 
@@ -184,7 +186,7 @@ internal sealed class RealisticMixSource(int seed, double streamShare, IReadOnly
         document.Append(ChatBodies.Tag(sequence)).Append(" Summarise the following document in five bullet points.\n\n");
         while (document.Length < 30_000)
         {
-            ChatBodies.AppendWords(document, _random, 600);
+            ChatBodies.AppendProse(document, _random, 600);
             document.Append('\n');
         }
 
