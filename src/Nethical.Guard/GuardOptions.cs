@@ -14,9 +14,10 @@ public sealed class GuardOptions
 
     /// <summary>
     /// Characters of repeated segment text remembered with their normalised text, tier-1 matches and student score
-    /// (a system prompt, a chat's history); 0 turns the memo off. Default 8 million (some 16 MB). Read at start-up.
+    /// (a system prompt, a chat's history), counting each segment's text and its normalised copy; 0 turns the memo off.
+    /// Default 8 million (some 16 MB of UTF-16). Read at start-up.
     /// </summary>
-    [Range(0, 1L << 34)]
+    [Range(0, 1L << 30)]
     public long SegmentMemoCharacters { get; set; } = 8_000_000;
 
     /// <summary>The sliding window of the live statistics (<see cref="Monitoring.GuardStatistics"/>). Read at start-up.</summary>

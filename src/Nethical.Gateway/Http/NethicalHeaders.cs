@@ -11,7 +11,8 @@ public static class NethicalHeaders
 
     /// <summary>
     /// On a request let through without a full screening under a fail-open policy: why tier 2 did not answer
-    /// (<c>shed</c>, <c>timeout</c>, <c>circuit_open</c>, <c>error</c>, <c>truncated</c>); the verdict is then tier 1's.
+    /// (<c>shed</c>, <c>timeout</c>, <c>circuit_open</c>, <c>stalled</c>, <c>error</c>, <c>truncated</c>); the verdict is
+    /// then tier 1's. Always sent upstream; to the client only with <c>ExposeReasonsToClients</c>.
     /// </summary>
     public const string Degraded = "x-nethical-degraded";
 

@@ -52,7 +52,16 @@ internal sealed partial class AlertMonitor(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                Evaluate();
+                try
+                {
+                    Evaluate();
+                }
+#pragma warning disable CA1031 // Monitoring must never stop the host: log and try again at the next tick.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    LogEvaluationFailed(logger, e);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -69,6 +78,10 @@ internal sealed partial class AlertMonitor(
         if (snapshot.Tier2 is { BreakerState: not "closed" } tier2)
         {
             alerts.Add(new Alert("tier2_breaker", $"tier 2's circuit breaker is {tier2.BreakerState}: requests that need the model get tier 1's verdict or a retryable refusal"));
+        }
+        if (snapshot.Tier2 is { Stalled: true })
+        {
+            alerts.Add(new Alert("tier2_stalled", "a tier-2 model run has gone far past its allowance: requests that need the model get tier 1's verdict or a retryable refusal until it ends"));
         }
         if (settings.Enabled && snapshot.Latency.TryGetValue(settings.Stage, out var latency) && latency.Count >= settings.MinimumCount)
         {
@@ -109,6 +122,9 @@ internal sealed partial class AlertMonitor(
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Alert {Alert} raised: {Reason}")]
     private static partial void LogAlertRaised(ILogger logger, string alert, string reason);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Error, Message = "Evaluating the alerts failed; retrying at the next interval")]
+    private static partial void LogEvaluationFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Alert {Alert} cleared")]
     private static partial void LogAlertCleared(ILogger logger, string alert);

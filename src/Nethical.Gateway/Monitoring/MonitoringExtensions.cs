@@ -96,6 +96,7 @@ public static class MonitoringExtensions
                 writer.WriteNumber("queueDepth", tier2.QueueDepth);
                 writer.WriteNumber("backlogMs", Math.Round(tier2.BacklogMilliseconds, 3));
                 writer.WriteNumber("costPerWindowMs", Math.Round(tier2.CostPerWindowMilliseconds, 3));
+                writer.WriteBoolean("stalled", tier2.Stalled);
                 writer.WriteEndObject();
             }
             else

@@ -43,7 +43,9 @@ internal sealed class ScreeningTags(string verdict, double? score, string? reaso
         }
 
         headers[NethicalHeaders.GuardMilliseconds] = Elapsed.TotalMilliseconds.ToString("F3", CultureInfo.InvariantCulture);
-        if (Degraded is not null)
+        // Like the reasons: the upstream always learns that tier 2 did not answer, a client only where reasons are
+        // exposed (it tells a prober when a flood let a prompt through on tier 1 alone).
+        if (Degraded is not null && includeReasons)
         {
             headers[NethicalHeaders.Degraded] = Degraded;
         }

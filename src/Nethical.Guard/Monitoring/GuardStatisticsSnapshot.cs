@@ -60,4 +60,5 @@ public sealed record GuardStatisticsSnapshot
 /// <param name="QueueDepth">Requests waiting for the model.</param>
 /// <param name="BacklogMilliseconds">How long the admitted work would take to drain, at the measured cost.</param>
 /// <param name="CostPerWindowMilliseconds">The measured model cost of one encoder window (short-text lane).</param>
-public sealed record Tier2State(string BreakerState, int QueueDepth, double BacklogMilliseconds, double CostPerWindowMilliseconds);
+/// <param name="Stalled">A model run has gone far past its allowance (<c>StallPerWindow</c>): requests fail fast until it ends.</param>
+public sealed record Tier2State(string BreakerState, int QueueDepth, double BacklogMilliseconds, double CostPerWindowMilliseconds, bool Stalled = false);

@@ -45,9 +45,11 @@ internal sealed class SlidingLatency
         {
             for (var i = 0; i < Buckets; i++)
             {
-                counts[i] += Volatile.Read(ref slice.Counts[i]);
+                var bucket = Volatile.Read(ref slice.Counts[i]);
+                counts[i] += bucket;
+                // The total comes from the buckets read, so a record landing mid-read cannot push a rank past them.
+                count += bucket;
             }
-            count += Volatile.Read(ref slice.Count);
             sum += Volatile.Read(ref slice.SumMicros);
             max = Math.Max(max, Volatile.Read(ref slice.MaxMicros));
         }

@@ -241,7 +241,7 @@ internal sealed class PromptScreener : IPromptScreener
         for (var i = 0; i < segments.Count; i++)
         {
             var text = segments[i].Text;
-            if (text is not null && SegmentMemo.Remembers(text) && memo.TryGet(text, segments[i].Source, out var entry))
+            if (SegmentMemo.Remembers(segments[i]) && memo.TryGet(text!, segments[i].Source, out var entry))
             {
                 entries[i] = entry;
                 hits++;
@@ -278,7 +278,7 @@ internal sealed class PromptScreener : IPromptScreener
             {
                 known[i] = entry.Matches;
             }
-            else if (plain && segments[i].Text is { } text && SegmentMemo.Remembers(text))
+            else if (plain && SegmentMemo.Remembers(segments[i]))
             {
                 recorded[i] = RuleMatches.Record;
             }

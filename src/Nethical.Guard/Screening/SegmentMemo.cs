@@ -26,7 +26,7 @@ internal sealed class SegmentMemo
     private Generation _newer = new();
     private Generation _older = new();
 
-    /// <param name="maxCharacters">The most characters of segment text remembered, over both generations.</param>
+    /// <param name="maxCharacters">The most characters remembered (segment text and its normalised copy), over both generations.</param>
     public SegmentMemo(long maxCharacters)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCharacters);
@@ -36,7 +36,12 @@ internal sealed class SegmentMemo
     /// <summary>Entries held now.</summary>
     public int Count => _newer.Entries.Count + _older.Entries.Count;
 
-    public static bool Remembers(string text) => text.Length >= MinimumLength;
+    /// <summary>
+    /// Whether a segment may be remembered: long enough, and extracted as it was sent. A segment the extractor decoded
+    /// itself (a base64 document: <see cref="PromptSegment.Encoding"/> set) carries the obfuscation signal, which a
+    /// remembered match set would not replay.
+    /// </summary>
+    public static bool Remembers(PromptSegment segment) => segment.Encoding is null && segment.Text is { Length: >= MinimumLength };
 
     public bool TryGet(string text, SegmentSource source, out Entry entry)
     {
@@ -57,7 +62,8 @@ internal sealed class SegmentMemo
     public void Add(string text, SegmentSource source, Entry entry)
     {
         var newer = _newer;
-        if (newer.Entries.TryAdd(new Key(text, source), entry) && Interlocked.Add(ref newer.Characters, text.Length) >= _generationCharacters)
+        // The key's text and the entry's normalised copy both stay in memory.
+        if (newer.Entries.TryAdd(new Key(text, source), entry) && Interlocked.Add(ref newer.Characters, text.Length + entry.Normalized.Length) >= _generationCharacters)
         {
             lock (_rotation)
             {

@@ -15,9 +15,11 @@ namespace Nethical.Guard.Tier2;
 /// control, so a long document never stalls short prompts), inside a Polly pipeline with a timeout (the policy's
 /// budget, grown by the request's extra windows), a circuit breaker, and a fallback to the tier-1 verdict marked
 /// degraded. A lane admits a request only if it can be scored within its budget behind the work already admitted
-/// (<see cref="ModelAdmission"/>); the excess is shed at once. Load is not failure: sheds and timeouts behind a busy
-/// model never open the breaker, only the model's errors and runs that stall do. A request whose texts are all cached
-/// never waits on the model or the breaker; a caller's own cancellation propagates.
+/// (<see cref="ModelAdmission"/>); the excess is shed at once. Load is not failure: the circuit breaker wraps each model
+/// run, so it counts the model's errors and runs that overran their allowance (<see cref="Tier2Options.StallPerWindow"/>),
+/// never queueing, shedding or timeouts; while it is open, or while a run is still going far past its allowance (a hung
+/// model), requests degrade at once instead of queueing. A request whose texts are all cached never waits on the model
+/// or the breaker; a caller's own cancellation propagates.
 /// </summary>
 internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 {
@@ -26,7 +28,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     /// <summary>Reason when the model's score is at or above its operating point.</summary>
     public const string ModelReason = "pi.tier2.model";
 
-    /// <summary>Reason prefix when the model did not answer (<c>pi.tier2.degraded.timeout</c>, <c>.circuit_open</c>, <c>.shed</c>, <c>.error</c>, <c>.truncated</c>).</summary>
+    /// <summary>Reason prefix when the model did not answer (<c>pi.tier2.degraded.timeout</c>, <c>.circuit_open</c>, <c>.stalled</c>, <c>.shed</c>, <c>.error</c>, <c>.truncated</c>).</summary>
     public const string DegradedReasonPrefix = "pi.tier2.degraded.";
 
     private static readonly ResiliencePropertyKey<TimeSpan> s_budget = new("nethical.tier2.budget");
@@ -45,6 +47,8 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
     private readonly TimeSpan _stallPerWindow;
     private readonly CircuitBreakerStateProvider _breaker = new();
     private readonly ResiliencePipeline<DetectorVerdict> _pipeline;
+    private readonly ResiliencePipeline<ModelRun> _modelBreaker;
+    private long _openUntil;
     private readonly int _maxWindowsPerRun;
     private readonly TimeSpan _budgetPerExtraWindow;
     private readonly Tier2Metrics? _metrics;
@@ -99,25 +103,27 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                     return default;
                 },
             })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<DetectorVerdict>
+            .AddTimeout(new TimeoutStrategyOptions
             {
-                // The breaker is for a broken model, never for load: the model's own errors count, and a timeout counts
-                // only when the model run it waited on has stalled (far beyond its per-window allowance). A request that
-                // timed out in the queue behind a healthy model, or was shed at admission, is load.
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
-                {
-                    null or Tier2ShedException => false,
-                    TimeoutRejectedException => ModelStalled,
-                    OperationCanceledException => false,
-                    _ => true,
-                }),
-                StateProvider = _breaker,
+                TimeoutGenerator = static args => ValueTask.FromResult(args.Context.Properties.GetValue(s_budget, TimeSpan.FromMilliseconds(250))),
+            })
+            .Build();
+
+        // The breaker wraps each model run (a batch), not the request: it sees the model's own errors and runs that took
+        // longer than StallPerWindow for their windows, never queueing, shedding or a caller's cancellation. Open, it
+        // fails the runs (and EvaluateAsync degrades at once, without queueing); half-open, the next batch is the trial.
+        _modelBreaker = new ResiliencePipelineBuilder<ModelRun> { TimeProvider = timeProvider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ModelRun>
+            {
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e ? e is not OperationCanceledException : args.Outcome.Result.Stalled),
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakDuration,
-                OnOpened = _ =>
+                StateProvider = _breaker,
+                OnOpened = args =>
                 {
+                    Volatile.Write(ref _openUntil, timeProvider.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * timeProvider.TimestampFrequency));
                     metrics?.BreakerChanged("open");
                     return default;
                 },
@@ -132,12 +138,11 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                     return default;
                 },
             })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                TimeoutGenerator = static args => ValueTask.FromResult(args.Context.Properties.GetValue(s_budget, TimeSpan.FromMilliseconds(250))),
-            })
             .Build();
     }
+
+    /// <summary>One model run's scores, and whether it took longer than its windows allow.</summary>
+    private readonly record struct ModelRun(float[] Scores, bool Stalled);
 
     public string ModelVersion => _model.ModelVersion;
 
@@ -219,6 +224,19 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             return Verdict(best, truncated, started);
         }
 
+        // Open and within its break: degrade without queueing. Once the break is over the breaker reports open until a
+        // run tries it, so requests go through and the next batch is the half-open trial.
+        if (_breaker.CircuitState is CircuitState.Isolated
+            || (_breaker.CircuitState == CircuitState.Open && _timeProvider.GetTimestamp() < Volatile.Read(ref _openUntil)))
+        {
+            return Fail(tier1, "circuit_open", started);
+        }
+        if (ModelStalled)
+        {
+            // A run has gone far past its allowance (a hung model): do not queue behind it.
+            return Fail(tier1, "stalled", started);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -295,8 +313,25 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                 (shortTexts ??= []).Add(text);
             }
         }
+        // Many short texts in one request (hundreds of tool results) are as much work as a long document: past one full
+        // batch of windows they take the long lane too, so no single request can hold the short lane.
+        if (shortTexts is not null && WindowsOf(shortTexts) > _maxWindowsPerRun)
+        {
+            (longTexts ??= []).AddRange(shortTexts);
+            shortTexts = null;
+        }
         Enqueue(_shortLane, shortTexts, budget);
         Enqueue(_longLane, longTexts, budget);
+    }
+
+    private static int WindowsOf(List<Owned> texts)
+    {
+        var windows = 0;
+        foreach (var text in texts)
+        {
+            windows += Math.Max(1, text.Prepared.Windows.Count);
+        }
+        return windows;
     }
 
     private void Enqueue(Lane lane, List<Owned>? texts, TimeSpan budget)
@@ -306,25 +341,39 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             return;
         }
         var item = new PreparedText[texts.Count];
-        var windows = 0;
         for (var i = 0; i < item.Length; i++)
         {
             item[i] = texts[i].Prepared;
-            windows += item[i].Windows.Count;
         }
-        windows = Math.Max(1, windows);
+        var windows = WindowsOf(texts);
         if (!lane.Admission.TryAdmit(windows, budget))
         {
             Shed(texts);
             return;
         }
-        if (!lane.Batcher.TryEnqueue(item, CancellationToken.None, out var scores))
+        Task<float[]>? scores;
+        bool queued;
+        try
+        {
+            queued = lane.Batcher.TryEnqueue(item, CancellationToken.None, out scores);
+        }
+        catch (ObjectDisposedException e)
+        {
+            // Shutting down: fail the texts rather than leave their callers waiting for their budget.
+            lane.Admission.Release(windows);
+            foreach (var text in texts)
+            {
+                text.Result.TrySetException(e);
+            }
+            return;
+        }
+        if (!queued)
         {
             lane.Admission.Release(windows);
             Shed(texts);
             return;
         }
-        _ = Complete(scores, texts, _cache, lane.Admission, windows);
+        _ = Complete(scores!, texts, _cache, lane.Admission, windows);
 
         static void Shed(List<Owned> texts)
         {
@@ -337,10 +386,31 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 
         static async Task Complete(Task<float[]> scores, List<Owned> texts, VerdictCache? cache, ModelAdmission admission, int windows)
         {
+            float[] values;
             try
             {
-                var values = await scores.ConfigureAwait(false);
+                values = await scores.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                foreach (var text in texts)
+                {
+                    text.Result.TrySetException(e);
+                }
+                return;
+            }
+            finally
+            {
+                // Exactly once, whatever happened: the windows are no longer ahead of anyone.
                 admission.Release(windows);
+            }
+            for (var i = 0; i < texts.Count; i++)
+            {
+                // Callers first, then the cache: a cache that fails (disposed at shutdown) must not leave them waiting.
+                texts[i].Result.TrySetResult(values[i]);
+            }
+            try
+            {
                 for (var i = 0; i < texts.Count; i++)
                 {
                     if (!texts[i].Prepared.Truncated)
@@ -348,16 +418,10 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                         // A truncated text's score covers only its scored part: never serve it later as a full verdict.
                         cache?.Set(texts[i].Key, values[i]);
                     }
-                    texts[i].Result.TrySetResult(values[i]);
                 }
             }
-            catch (Exception e)
+            catch (ObjectDisposedException)
             {
-                admission.Release(windows);
-                foreach (var text in texts)
-                {
-                    text.Result.TrySetException(e);
-                }
             }
         }
     }
@@ -369,6 +433,8 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         if (truncated)
         {
             // The end of a very long text was not scored: say so (the score stands), and let the policy decide.
+            _metrics?.Degraded("truncated");
+            Statistics?.Degraded("truncated");
             return new DetectorVerdict(DetectorName, score, [.. reasons, DegradedReasonPrefix + "truncated"], Stopwatch.GetElapsedTime(started), Degraded: true);
         }
         return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(started));
@@ -395,17 +461,25 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         {
             windows += Math.Max(1, text.Windows.Count);
         }
-        var runStarted = lane.RunStarted(windows);
-        float[] scores;
-        try
-        {
-            scores = _model.ScoreBatch(flat, _maxWindowsPerRun);
-        }
-        finally
-        {
-            var elapsed = lane.RunEnded(windows, runStarted);
-            Statistics?.Batch(flat.Length, elapsed);
-        }
+        var scores = _modelBreaker.Execute(
+            static state =>
+            {
+                var (detector, lane, flat, windows) = state;
+                var runStarted = lane.RunStarted(windows);
+                var succeeded = false;
+                try
+                {
+                    var scores = detector._model.ScoreBatch(flat, detector._maxWindowsPerRun);
+                    succeeded = true;
+                    return new ModelRun(scores, lane.Overran(windows, runStarted));
+                }
+                finally
+                {
+                    var elapsed = lane.RunEnded(windows, runStarted, succeeded);
+                    detector.Statistics?.Batch(flat.Length, elapsed);
+                }
+            },
+            (Detector: this, Lane: lane, Flat: flat, Windows: windows)).Scores;
         var results = new float[batch.Count][];
         offset = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -423,6 +497,13 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         Tier2ShedException => "shed",
         _ => "error",
     };
+
+    private DetectorVerdict Fail(DetectorVerdict tier1, string cause, long started)
+    {
+        _metrics?.Degraded(cause);
+        Statistics?.Degraded(cause);
+        return Degraded(tier1, cause, Stopwatch.GetElapsedTime(started));
+    }
 
     private static DetectorVerdict Degraded(DetectorVerdict tier1, string reason, TimeSpan elapsed)
         => new(DetectorName, tier1.Score, [DegradedReasonPrefix + reason], elapsed, Degraded: true);
@@ -473,11 +554,20 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             return now;
         }
 
-        public TimeSpan RunEnded(int windows, long started)
+        /// <summary>Whether the run that started at <paramref name="started"/> has taken longer than its windows allow.</summary>
+        public bool Overran(int windows, long started)
+            => _owner._timeProvider.GetElapsedTime(started) > _owner._stallPerWindow * Math.Max(1, windows);
+
+        public TimeSpan RunEnded(int windows, long started, bool succeeded)
         {
             Volatile.Write(ref _runStarted, 0);
             var elapsed = _owner._timeProvider.GetElapsedTime(started);
-            Admission.Observe(windows, elapsed);
+            if (succeeded)
+            {
+                // A failed run says nothing about the cost; one far past its allowance is a fault, not the cost of load.
+                var ceiling = _owner._stallPerWindow * Math.Max(1, windows);
+                Admission.Observe(windows, elapsed < ceiling ? elapsed : ceiling);
+            }
             return elapsed;
         }
     }

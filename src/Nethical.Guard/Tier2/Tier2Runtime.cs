@@ -79,7 +79,8 @@ internal sealed partial class Tier2Runtime : IAsyncDisposable
                 detector.BreakerState,
                 detector.QueueDepth,
                 (detector.ShortLaneAdmission.Backlog + detector.LongLaneAdmission.Backlog).TotalMilliseconds,
-                detector.ShortLaneAdmission.CostPerWindow.TotalMilliseconds);
+                detector.ShortLaneAdmission.CostPerWindow.TotalMilliseconds,
+                detector.ModelStalled);
         }
     }
 

@@ -93,6 +93,28 @@ public sealed class SegmentMemoTests
     }
 
     [Fact]
+    public void Screen_Base64DocumentTheExtractorDecodes_SameScoreAndReasonsAsWithoutAndNotRemembered()
+    {
+        // An Anthropic text document sent as base64: the extractor decodes it into a segment marked base64, whose rule
+        // hits also count as obfuscation. A remembered match set would not replay that signal, so it is not remembered.
+        var data = Convert.ToBase64String(Encoding.UTF8.GetBytes(Attack));
+        var body = Encoding.UTF8.GetBytes("{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"text/plain\",\"data\":\"" + data + "\"}}]}]}");
+        var plain = new PromptScreener(new TextNormalizer(), Rules());
+        var memo = new SegmentMemo(1_000_000);
+        var remembering = new PromptScreener(new TextNormalizer(), Rules()) { Memo = memo };
+        var expected = plain.Screen(body, ProviderFormat.Anthropic);
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var actual = remembering.Screen(body, ProviderFormat.Anthropic);
+            Assert.Equal(expected.Score, actual.Score);
+            Assert.Equal(expected.Reasons, actual.Reasons);
+        }
+        Assert.Contains(RuleBasedPromptInjectionDetector.EncodedReason, expected.Reasons);
+        Assert.Equal(0, memo.Count);
+    }
+
+    [Fact]
     public void Screen_ShortSegments_NotRemembered()
     {
         var memo = new SegmentMemo(1_000_000);

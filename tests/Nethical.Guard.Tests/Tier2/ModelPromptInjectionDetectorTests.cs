@@ -130,7 +130,7 @@ public sealed class ModelPromptInjectionDetectorTests
     }
 
     [Fact]
-    public async Task EvaluateAsync_ModelHangsRepeatedly_TimeoutsOpenTheBreaker()
+    public async Task EvaluateAsync_ModelRunHangsPastItsAllowance_LaterRequestsFailFastAsStalledUntilItEnds()
     {
         var time = new FakeTimeProvider();
         using var release = new ManualResetEventSlim(false);
@@ -139,25 +139,95 @@ public sealed class ModelPromptInjectionDetectorTests
             release.Wait(s_timeout);
             return texts.Select(_ => 0.1f).ToArray();
         });
-        // The two timeouts come a budget apart: the sampling window holds both.
-        var options = new Tier2Options { MaxBatchWait = TimeSpan.Zero, BreakerMinimumThroughput = 2, BreakerSamplingDuration = TimeSpan.FromMinutes(5), BreakDuration = TimeSpan.FromMinutes(5) };
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.Zero, StallPerWindow = TimeSpan.FromSeconds(1) };
         await using var detector = Create(model, options, time: time);
 
-        // The first request hangs in the model, the second in the queue behind it: each times out at its budget.
+        // The first request's run hangs; it times out at its budget, by which time the run is far past 1 s per window.
         var pendingFirst = detector.EvaluateAsync(["hang 1"], Tier1, HangBudget, Ct).AsTask();
         await Eventually.UntilAsync(() => model.Batches == 1, "the model to be called");
         time.Advance(HangBudget);
         var first = await pendingFirst.WaitAsync(s_timeout, Ct);
-        var pendingSecond = detector.EvaluateAsync(["hang 2"], Tier1, HangBudget, Ct).AsTask();
-        time.Advance(HangBudget);
-        var second = await pendingSecond.WaitAsync(s_timeout, Ct);
-        // The third answers without the clock moving: the breaker is open.
-        var third = await detector.EvaluateAsync(["hang 3"], Tier1, HangBudget, Ct).AsTask().WaitAsync(s_timeout, Ct);
+        Assert.True(detector.ModelStalled);
+        // The next ones answer without the clock moving and without queueing behind the hung run.
+        var second = await detector.EvaluateAsync(["hang 2"], Tier1, HangBudget, Ct).AsTask().WaitAsync(s_timeout, Ct);
+        Assert.Equal(0, detector.QueueDepth);
+
+        // Once the run ends, the model is asked again.
         release.Set();
+        await Eventually.UntilAsync(() => !detector.ModelStalled && detector.ShortLaneAdmission.AdmittedWindows == 0, "the hung run to end");
+        var third = await detector.EvaluateAsync(["after"], Tier1, HangBudget, Ct).AsTask().WaitAsync(s_timeout, Ct);
 
         Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], first.Reasons);
-        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "timeout"], second.Reasons);
-        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "circuit_open"], third.Reasons);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "stalled"], second.Reasons);
+        Assert.False(third.Degraded, string.Join(",", third.Reasons));
+        Assert.Equal(2, model.Batches);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_RunsThatOverranTheirAllowance_OpenTheBreaker()
+    {
+        var time = new FakeTimeProvider();
+        // Every run takes 5 s of (fake) time for its one window: an answer, but far past the 1 s allowance.
+        var model = new FakeClassifier(texts =>
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            return texts.Select(_ => 0.1f).ToArray();
+        });
+        var options = new Tier2Options { MaxBatchWait = TimeSpan.Zero, StallPerWindow = TimeSpan.FromSeconds(1), BreakerMinimumThroughput = 2, BreakDuration = TimeSpan.FromMinutes(5), BreakerSamplingDuration = TimeSpan.FromMinutes(5) };
+        await using var detector = Create(model, options, time: time);
+
+        for (var i = 0; i < 2; i++)
+        {
+            await detector.EvaluateAsync([$"slow {i}"], Tier1, TimeSpan.FromMinutes(1), Ct).AsTask().WaitAsync(s_timeout, Ct);
+        }
+        var open = await detector.EvaluateAsync(["after"], Tier1, TimeSpan.FromMinutes(1), Ct).AsTask().WaitAsync(s_timeout, Ct);
+
+        Assert.Equal("open", detector.BreakerState);
+        Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "circuit_open"], open.Reasons);
+        Assert.Equal(2, model.Batches);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ShedRequestsBetweenFailingRuns_DoNotCountAsSuccessesForTheBreaker()
+    {
+        var time = new FakeTimeProvider();
+        using var gate = new SemaphoreSlim(0);
+        var model = new FakeClassifier(_ =>
+        {
+            gate.Wait(s_timeout);
+            throw new InvalidOperationException("model failure");
+        });
+        // One window costs a second until measured: a second request never fits a 250 ms budget behind the first.
+        var options = new Tier2Options
+        {
+            MaxBatchSize = 1,
+            MaxBatchWait = TimeSpan.Zero,
+            InitialCostPerWindow = TimeSpan.FromSeconds(1),
+            BreakerMinimumThroughput = 2,
+            BreakerFailureRatio = 0.5,
+            BreakerSamplingDuration = TimeSpan.FromMinutes(5),
+            BreakDuration = TimeSpan.FromMinutes(5),
+        };
+        await using var detector = Create(model, options, time: time);
+        var budget = TimeSpan.FromMilliseconds(250);
+
+        for (var run = 0; run < 2; run++)
+        {
+            var failing = detector.EvaluateAsync([$"failing {run}"], Tier1, budget, Ct).AsTask();
+            await Eventually.UntilAsync(() => model.Batches == run + 1, "the model to be called");
+            // Ten requests shed while the failing run is in the model.
+            for (var i = 0; i < 10; i++)
+            {
+                var shed = await detector.EvaluateAsync([$"shed {run}.{i}"], Tier1, budget, Ct).AsTask().WaitAsync(s_timeout, Ct);
+                Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "shed"], shed.Reasons);
+            }
+            gate.Release();
+            Assert.Equal([ModelPromptInjectionDetector.DegradedReasonPrefix + "error"], (await failing.WaitAsync(s_timeout, Ct)).Reasons);
+            await Eventually.UntilAsync(() => detector.ShortLaneAdmission.AdmittedWindows == 0, "the failed run's windows to be released");
+        }
+
+        // Two failed runs of two: open, however many requests were shed meanwhile.
+        Assert.Equal("open", detector.BreakerState);
     }
 
     [Fact]
@@ -385,6 +455,31 @@ public sealed class ModelPromptInjectionDetectorTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_ManyShortTextsPastOneBatch_TakeTheLongLaneAndLeaveTheShortLaneFree()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var model = new FakeClassifier(texts =>
+        {
+            if (texts.Count > 1)
+            {
+                gate.Wait(s_timeout);
+            }
+            return texts.Select(_ => 0.1f).ToArray();
+        });
+        await using var detector = Create(model, new Tier2Options { MaxBatchSize = 8, MaxBatchWait = TimeSpan.Zero });
+
+        // Forty one-window tool results in one request: more than a batch of windows, so one item on the long lane.
+        var many = detector.EvaluateAsync([.. Enumerable.Range(0, 40).Select(i => new Tier2Text($"tool result {i}", Indirect: true))], Tier1, TimeSpan.FromSeconds(30), Ct).AsTask();
+        await Eventually.UntilAsync(() => model.Batches == 1, "the model to read the forty texts");
+        var single = await detector.EvaluateAsync(["a short prompt"], Tier1, TimeSpan.FromSeconds(30), Ct).AsTask().WaitAsync(s_timeout, Ct);
+        gate.Set();
+
+        Assert.False(single.Degraded, string.Join(",", single.Reasons));
+        Assert.Equal(0, detector.ShortLaneAdmission.AdmittedWindows);
+        Assert.False((await many.WaitAsync(s_timeout, Ct)).Degraded);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_SourceAwareModel_ScoresAndCachesEachSourceApart()
     {
         // The same sentence: a request from the user, an injection inside a tool result.
@@ -518,7 +613,8 @@ public sealed class ModelPromptInjectionDetectorTests
             answer.Wait(s_timeout);
             return texts.Select(_ => 0.1f).ToArray();
         }, windows: text => text.StartsWith("long", StringComparison.Ordinal) ? 50 : 1);
-        await using var detector = Create(model, new Tier2Options { MaxBatchWait = TimeSpan.Zero, BudgetPerExtraWindow = TimeSpan.FromSeconds(1) }, time: time);
+        // The runs here wait for the test, not for a hung model: no stall within the test's fake minutes.
+        await using var detector = Create(model, new Tier2Options { MaxBatchWait = TimeSpan.Zero, BudgetPerExtraWindow = TimeSpan.FromSeconds(1), StallPerWindow = TimeSpan.FromHours(1) }, time: time);
         var budget = HangBudget;
 
         // One window: the budget is 30 s, and runs out at 30 s.
