@@ -269,3 +269,15 @@ public sealed class RealDetectorEgressGatewayFixture() : GatewayFixture(new Gate
         ["ShadowAi:Exceptions:0:Providers:0"] = "*",
     },
 });
+
+/// <summary>The gateway with latency alerts no request can meet (p95 and average over zero, from one request, every 50 ms).</summary>
+public sealed class AlertingGatewayFixture() : GatewayFixture(new GatewayFixtureOptions
+{
+    Settings = new Dictionary<string, string?>
+    {
+        ["Monitoring:Alerts:P95"] = "00:00:00",
+        ["Monitoring:Alerts:Average"] = "00:00:00",
+        ["Monitoring:Alerts:MinimumCount"] = "1",
+        ["Monitoring:Alerts:Interval"] = "00:00:00.050",
+    },
+});

@@ -94,4 +94,34 @@ public sealed class ModelAdmissionTests
         Assert.False(admission.TryAdmit(10, TimeSpan.FromMilliseconds(250)));
         Assert.Equal(400, admission.Backlog.TotalMilliseconds, precision: 0);
     }
+
+    [Fact]
+    public async Task TryAdmitAndRelease_ManyThreadsAtOnce_NeverBelowZeroAndBackToZero()
+    {
+        var admission = new ModelAdmission(TimeSpan.FromMicroseconds(10), TimeSpan.Zero);
+        var admitted = 0;
+        var refused = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                var windows = 1 + ((i + t) % 7);
+                if (admission.TryAdmit(windows, TimeSpan.FromMilliseconds(1)))
+                {
+                    Interlocked.Increment(ref admitted);
+                    Assert.True(admission.AdmittedWindows >= windows);
+                    admission.Release(windows);
+                }
+                else
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }, TestContext.Current.CancellationToken)));
+
+        Assert.Equal(0, admission.AdmittedWindows);
+        Assert.Equal(160_000, admitted + refused);
+        Assert.True(admitted > 0);
+    }
 }
