@@ -22,7 +22,6 @@ internal sealed class SlidingLatency
         var micros = Math.Max(0, (long)elapsed.TotalMicroseconds);
         var slice = _slices.Current();
         Interlocked.Increment(ref slice.Counts[BucketOf(micros)]);
-        Interlocked.Increment(ref slice.Count);
         Interlocked.Add(ref slice.SumMicros, micros);
         var max = Volatile.Read(ref slice.MaxMicros);
         while (micros > max)
@@ -109,14 +108,12 @@ internal sealed class SlidingLatency
     private sealed class Slice : ISlice
     {
         public readonly long[] Counts = new long[Buckets];
-        public long Count;
         public long SumMicros;
         public long MaxMicros;
 
         public void Clear()
         {
             Array.Clear(Counts);
-            Count = 0;
             SumMicros = 0;
             MaxMicros = 0;
         }

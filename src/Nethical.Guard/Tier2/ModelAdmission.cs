@@ -36,16 +36,7 @@ internal sealed class ModelAdmission
     public long AdmittedWindows => Interlocked.Read(ref _admittedWindows);
 
     /// <summary>The measured model cost of one encoder window (moving average).</summary>
-    public TimeSpan CostPerWindow
-    {
-        get
-        {
-            lock (_costLock)
-            {
-                return TimeSpan.FromSeconds(_secondsPerWindow);
-            }
-        }
-    }
+    public TimeSpan CostPerWindow => TimeSpan.FromSeconds(CostPerWindowSeconds);
 
     /// <summary>How long the work admitted now would take to drain.</summary>
     public TimeSpan Backlog => TimeSpan.FromSeconds(AdmittedWindows * CostPerWindowSeconds);

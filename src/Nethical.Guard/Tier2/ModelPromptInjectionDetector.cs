@@ -78,9 +78,9 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         _longTextWindows = options.LongTextWindows;
         _timeProvider = timeProvider;
         _stallPerWindow = options.StallPerWindow;
-        _shortLane = new Lane(this, "short", new DynamicBatcherOptions { MaxBatchSize = options.MaxBatchSize, MaxWait = options.MaxBatchWait, QueueCapacity = options.QueueCapacity }, options.InitialCostPerWindow, batcherMetrics);
+        _shortLane = new Lane(this, new DynamicBatcherOptions { MaxBatchSize = options.MaxBatchSize, MaxWait = options.MaxBatchWait, QueueCapacity = options.QueueCapacity }, options.InitialCostPerWindow, batcherMetrics);
         // Long documents: one request per batch (each is many windows already), a short queue, their own admission.
-        _longLane = new Lane(this, "long", new DynamicBatcherOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero, QueueCapacity = options.LongQueueCapacity }, options.InitialCostPerWindow, batcherMetrics);
+        _longLane = new Lane(this, new DynamicBatcherOptions { MaxBatchSize = 1, MaxWait = TimeSpan.Zero, QueueCapacity = options.LongQueueCapacity }, options.InitialCostPerWindow, batcherMetrics);
 
         var handled = new PredicateBuilder<DetectorVerdict>()
             .Handle<Exception>(static e => e is not OperationCanceledException || e is TimeoutRejectedException);
@@ -97,9 +97,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                 },
                 OnFallback = args =>
                 {
-                    var cause = CauseOf(args.Outcome.Exception);
-                    metrics?.Degraded(cause);
-                    Statistics?.Degraded(cause);
+                    CountDegraded(CauseOf(args.Outcome.Exception));
                     return default;
                 },
             })
@@ -329,10 +327,13 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         var windows = 0;
         foreach (var text in texts)
         {
-            windows += Math.Max(1, text.Prepared.Windows.Count);
+            windows += WindowsOf(text.Prepared);
         }
         return windows;
     }
+
+    /// <summary>The encoder windows a text costs: at least one, as admission, the cost average and the stall allowance count them.</summary>
+    private static int WindowsOf(PreparedText text) => Math.Max(1, text.Windows.Count);
 
     private void Enqueue(Lane lane, List<Owned>? texts, TimeSpan budget)
     {
@@ -433,8 +434,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         if (truncated)
         {
             // The end of a very long text was not scored: say so (the score stands), and let the policy decide.
-            _metrics?.Degraded("truncated");
-            Statistics?.Degraded("truncated");
+            CountDegraded("truncated");
             return new DetectorVerdict(DetectorName, score, [.. reasons, DegradedReasonPrefix + "truncated"], Stopwatch.GetElapsedTime(started), Degraded: true);
         }
         return new DetectorVerdict(DetectorName, score, reasons, Stopwatch.GetElapsedTime(started));
@@ -459,7 +459,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         var windows = 0;
         foreach (var text in flat)
         {
-            windows += Math.Max(1, text.Windows.Count);
+            windows += WindowsOf(text);
         }
         var scores = _modelBreaker.Execute(
             static state =>
@@ -500,9 +500,15 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
 
     private DetectorVerdict Fail(DetectorVerdict tier1, string cause, long started)
     {
+        CountDegraded(cause);
+        return Degraded(tier1, cause, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Counts a degraded verdict by cause, in the meter and in the live statistics.</summary>
+    private void CountDegraded(string cause)
+    {
         _metrics?.Degraded(cause);
         Statistics?.Degraded(cause);
-        return Degraded(tier1, cause, Stopwatch.GetElapsedTime(started));
     }
 
     private static DetectorVerdict Degraded(DetectorVerdict tier1, string reason, TimeSpan elapsed)
@@ -521,15 +527,12 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         private long _runStarted;
         private int _runWindows;
 
-        public Lane(ModelPromptInjectionDetector owner, string name, DynamicBatcherOptions options, TimeSpan initialCostPerWindow, BatcherMetrics? metrics)
+        public Lane(ModelPromptInjectionDetector owner, DynamicBatcherOptions options, TimeSpan initialCostPerWindow, BatcherMetrics? metrics)
         {
             _owner = owner;
-            Name = name;
             Admission = new ModelAdmission(initialCostPerWindow, options.MaxWait);
             Batcher = new DynamicBatcher<PreparedText[], float[]>((batch, _) => owner.ProcessAsync(this, batch), options, owner._timeProvider, metrics);
         }
-
-        public string Name { get; }
 
         public ModelAdmission Admission { get; }
 
@@ -541,7 +544,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             get
             {
                 var started = Volatile.Read(ref _runStarted);
-                return started != 0 && _owner._timeProvider.GetElapsedTime(started) > _owner._stallPerWindow * Math.Max(1, Volatile.Read(ref _runWindows));
+                return started != 0 && Overran(Volatile.Read(ref _runWindows), started);
             }
         }
 
@@ -555,8 +558,10 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
         }
 
         /// <summary>Whether the run that started at <paramref name="started"/> has taken longer than its windows allow.</summary>
-        public bool Overran(int windows, long started)
-            => _owner._timeProvider.GetElapsedTime(started) > _owner._stallPerWindow * Math.Max(1, windows);
+        public bool Overran(int windows, long started) => _owner._timeProvider.GetElapsedTime(started) > Allowance(windows);
+
+        /// <summary>How long a run of <paramref name="windows"/> windows may take before it counts as overrun.</summary>
+        private TimeSpan Allowance(int windows) => _owner._stallPerWindow * Math.Max(1, windows);
 
         public TimeSpan RunEnded(int windows, long started, bool succeeded)
         {
@@ -565,7 +570,7 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             if (succeeded)
             {
                 // A failed run says nothing about the cost; one far past its allowance is a fault, not the cost of load.
-                var ceiling = _owner._stallPerWindow * Math.Max(1, windows);
+                var ceiling = Allowance(windows);
                 Admission.Observe(windows, elapsed < ceiling ? elapsed : ceiling);
             }
             return elapsed;
