@@ -405,13 +405,9 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
                 // Exactly once, whatever happened: the windows are no longer ahead of anyone.
                 admission.Release(windows);
             }
-            for (var i = 0; i < texts.Count; i++)
-            {
-                // Callers first, then the cache: a cache that fails (disposed at shutdown) must not leave them waiting.
-                texts[i].Result.TrySetResult(values[i]);
-            }
             try
             {
+                // The cache before the callers, so a caller's next request for the same text is a hit.
                 for (var i = 0; i < texts.Count; i++)
                 {
                     if (!texts[i].Prepared.Truncated)
@@ -423,6 +419,11 @@ internal sealed class ModelPromptInjectionDetector : IAsyncDisposable
             }
             catch (ObjectDisposedException)
             {
+                // Shutting down: the cache is gone, the callers are still answered below.
+            }
+            for (var i = 0; i < texts.Count; i++)
+            {
+                texts[i].Result.TrySetResult(values[i]);
             }
         }
     }
