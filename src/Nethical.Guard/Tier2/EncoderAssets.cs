@@ -36,6 +36,17 @@ internal sealed class EncoderAssets
     /// <summary>Opens <c>vocab.txt</c>.</summary>
     public Stream OpenVocabulary() => _openVocabulary();
 
+    /// <summary>
+    /// These assets with another graph over the same vocabulary (a fine-tuned encoder rebuilt in memory); the INT8 cache
+    /// is keyed by a hash of the graph, so it never serves the packaged encoder's build for it.
+    /// </summary>
+    public EncoderAssets WithModel(string name, string origin, byte[] model)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(model);
+        return new EncoderAssets(name, origin, () => new MemoryStream(model, writable: false), _openVocabulary);
+    }
+
     /// <summary>Assets from two files on disk.</summary>
     public static EncoderAssets FromFiles(string modelPath, string vocabularyPath)
     {

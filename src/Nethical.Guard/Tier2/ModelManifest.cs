@@ -37,6 +37,12 @@ internal sealed record ModelManifest
     /// <summary>The distilled student, relative to the manifest; null before <c>distill</c> ran.</summary>
     public StudentManifest? Student { get; init; }
 
+    /// <summary>
+    /// The fine-tuned encoder, when there is one: a weights file applied to the packaged graph (its layers replaced,
+    /// cut to <see cref="EncoderWeightsManifest.Layers"/>). None: the packaged encoder as it is.
+    /// </summary>
+    public EncoderWeightsManifest? EncoderWeights { get; init; }
+
     public required int Seed { get; init; }
 
     public required IReadOnlyList<DataFileManifest> Data { get; init; }
@@ -79,6 +85,9 @@ internal sealed record ModelManifest
 internal sealed record StudentManifest(string File, double Temperature, double Alpha, double Threshold, double PassBelow);
 
 /// <summary>One data file a model was trained on, and how many of its rows were used.</summary>
+/// <summary>A fine-tuned encoder's weights file and the layers it keeps.</summary>
+internal sealed record EncoderWeightsManifest(string File, int Layers);
+
 internal sealed record DataFileManifest(string File, string Use, int Rows);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

@@ -51,6 +51,21 @@ internal static class Tier2ModelLoader
             assets = EncoderAssets.FromPackage(options.Encoder);
         }
 
+        if (manifest.EncoderWeights is { } fineTuned)
+        {
+            // The fine-tuned encoder is the packaged graph with the shipped weights applied; INT8 is built from that.
+            EncoderWeights weights;
+            using (var stream = OpenArtifact(options, fineTuned.File))
+            {
+                weights = EncoderWeights.Load(stream);
+            }
+            if (weights.Layers != fineTuned.Layers)
+            {
+                throw new InvalidDataException($"The manifest says the encoder keeps {fineTuned.Layers} layers; {fineTuned.File} keeps {weights.Layers}.");
+            }
+            assets = ApplyWeights(assets, weights, fineTuned.File);
+        }
+
         EncoderTokenizer tokenizer;
         using (var vocabulary = assets.OpenVocabulary())
         {
@@ -76,6 +91,17 @@ internal static class Tier2ModelLoader
         var windows = new WindowSettings(manifest.WindowTokens, manifest.WindowStride, manifest.MaxWindows);
         var version = $"{manifest.ModelVersion}/{(options.Quantized ? "int8" : "fp32")}";
         return new Tier2Model(new OnnxClassifier(encoder, head, windows, version), manifest, student, encoderFile);
+    }
+
+    /// <summary>The packaged encoder with a fine-tuned encoder's weights applied, rebuilt in memory.</summary>
+    public static EncoderAssets ApplyWeights(EncoderAssets assets, EncoderWeights weights, string weightsFile)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        ArgumentNullException.ThrowIfNull(weights);
+        using var source = assets.OpenModel();
+        using var patched = new MemoryStream();
+        weights.Apply(source, patched);
+        return assets.WithModel($"{assets.Name}-tuned-l{weights.Layers}", $"{assets.Origin} + {weightsFile}", patched.ToArray());
     }
 
     /// <summary>
