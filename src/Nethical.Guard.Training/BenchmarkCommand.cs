@@ -49,7 +49,7 @@ internal static class BenchmarkCommand
         var results = new Dictionary<string, List<string>>();
         foreach (var variant in new[] { "fp32", "int8" })
         {
-            using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
+            using var model = context.CreateClassifier(files, variant);
             var counting = new CountingClassifier(model);
             var options = new Tier2Options { QueueCapacity = 1024 };
             await using var detector = new ModelPromptInjectionDetector(counting, files.Manifest.Threshold, options, TimeProvider.System, cache: null, new RequestCoalescer<CacheKey, float>(), null, null);

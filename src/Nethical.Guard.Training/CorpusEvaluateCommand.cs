@@ -17,8 +17,8 @@ internal static class CorpusEvaluateCommand
     {
         var files = ModelFiles.Load(context.ModelsDirectory);
         var corpus = CorpusGenerator.Generate(context.Seed);
-        using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
-        using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
+        using var model = context.CreateClassifier(files, variant);
+        using var store = context.CreateStore(model, files.EncoderKey, variant);
         var rows = corpus.Select(e => new Example(e.Id, e.Text, e.Label, "corpus")).ToList();
         var sources = corpus.Select(e => e.SegmentSource).ToList();
         var scored = EvaluateCommand.Score(context, rows, files, model, store, sources);

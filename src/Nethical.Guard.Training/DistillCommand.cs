@@ -60,8 +60,8 @@ internal static class DistillCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"distilling over {rows.Count} texts ({rows.Count(r => r.Label == 1)} attacks), T={temperature}, alpha={alpha}, {buckets} buckets, {options.Epochs} epochs, learning rate {options.LearningRate}, file balance {options.FileBalance}, benign weight {options.BenignWeight}"));
 
-        using var model = context.CreateClassifier(files.Manifest.Encoder, "fp32", files.Head);
-        using var store = context.CreateStore(model, files.Manifest.Encoder, "fp32");
+        using var model = context.CreateClassifier(files, "fp32");
+        using var store = context.CreateStore(model, files.EncoderKey, "fp32");
         var texts = rows.Select(r => normalizer.Normalize(r.Text)).ToList();
         // The wider benign files are taught by their label (benign: skip the model) without the teacher: the student
         // routes, and clearing benign text the teacher would have flagged costs no detection.

@@ -54,6 +54,10 @@ internal static class EvaluateCommand
                 var lines = new List<SummaryLine>();
                 report.Append(Evaluate(context, data, files, variant, lines));
                 report.Append(EvaluateCorpus(context, corpus, files, variant, lines));
+                if (options.Blind is { } blind)
+                {
+                    report.Append(EvaluateBlind(context, blind, files, variant, lines));
+                }
                 summaries.Add((label, variant, lines));
             }
         }
@@ -107,8 +111,8 @@ internal static class EvaluateCommand
     /// </summary>
     private static string EvaluateCorpus(TrainingContext context, List<CorpusExample> corpus, ModelFiles files, string variant, List<SummaryLine> lines)
     {
-        using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
-        using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
+        using var model = context.CreateClassifier(files, variant);
+        using var store = context.CreateStore(model, files.EncoderKey, variant);
         var rows = corpus.Select(e => new Example(e.Id, e.Text, e.Label, TrainingSplit.CorpusFile)).ToList();
         var sources = corpus.Select(e => e.SegmentSource).ToList();
         var scored = Score(context, rows, files, model, store, sources);
@@ -138,6 +142,54 @@ internal static class EvaluateCommand
                 lines.Add(new SummaryLine($"corpus {family}={group.Key}", attacks.Count, benign.Count, at1, combined, fpr));
             }
         }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The blind check (a file no training command reads): per category, recall or false positives of tier 1, tier 2 and
+    /// the served gate at the operating point, each text screened as the segment its <c>source</c> names; and tier 2's
+    /// recall at 1% false positives on the file's own hard negatives.
+    /// </summary>
+    private static string EvaluateBlind(TrainingContext context, string path, ModelFiles files, string variant, List<SummaryLine> lines)
+    {
+        var rows = new List<(Example Row, string Category, SegmentSource Source)>();
+        foreach (var line in File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)))
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            var root = document.RootElement;
+            var source = root.TryGetProperty("source", out var s) ? s.GetString() : "user";
+            rows.Add((
+                new Example(root.GetProperty("id").GetString()!, root.GetProperty("text").GetString()!, root.GetProperty("label").GetInt32(), "blind"),
+                root.TryGetProperty("category", out var c) ? c.GetString() ?? "" : "",
+                source switch { "tool" => SegmentSource.Tool, "document" => SegmentSource.Document, "system" => SegmentSource.System, _ => SegmentSource.User }));
+        }
+        using var model = context.CreateClassifier(files, variant);
+        using var store = context.CreateStore(model, files.EncoderKey, variant);
+        var scored = Score(context, [.. rows.Select(r => r.Row)], files, model, store, [.. rows.Select(r => r.Source)]);
+        var attacks = scored.Where(s => s.Label == 1).ToList();
+        var benign = scored.Where(s => s.Label == 0).ToList();
+        var (at1, _) = Metrics.RecallAtFpr([.. attacks.Select(s => s.Tier2)], [.. benign.Select(s => s.Tier2)], 0.01);
+
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"#### blind check ({Path.GetFileName(path)}: {attacks.Count} attacks, {benign.Count} hard negatives), {variant}: tier 2 recall at 1% FPR on its hard negatives {Pct(at1)}; at the operating point:");
+        sb.AppendLine();
+        sb.AppendLine("| category | label | rows | tier 1 | tier 2 | combined |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var group in Enumerable.Range(0, rows.Count).GroupBy(i => (rows[i].Row.Label, rows[i].Category)).OrderByDescending(g => g.Key.Label).ThenBy(g => g.Key.Category, StringComparer.Ordinal))
+        {
+            var set = group.Select(i => scored[i]).ToList();
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {group.Key.Category} | {(group.Key.Label == 1 ? "attack (recall)" : "benign (flagged)")} | {set.Count} | {Pct(Rate(set, s => s.Tier1))} | {Pct(Rate(set, s => s.Tier2))} | {Pct(Rate(set, s => s.Combined))} |");
+        }
+        var combinedRecall = Rate(attacks, s => s.Combined);
+        var combinedFpr = Rate(benign, s => s.Combined);
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"| **all** | attack (recall) | {attacks.Count} | {Pct(Rate(attacks, s => s.Tier1))} | {Pct(Rate(attacks, s => s.Tier2))} | {Pct(combinedRecall)} |");
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"| **all** | benign (flagged) | {benign.Count} | {Pct(Rate(benign, s => s.Tier1))} | {Pct(Rate(benign, s => s.Tier2))} | {Pct(combinedFpr)} |");
+        lines.Add(new SummaryLine("blind check", attacks.Count, benign.Count, at1, combinedRecall, combinedFpr));
         return sb.ToString();
     }
 
@@ -207,8 +259,8 @@ internal static class EvaluateCommand
     private static string Evaluate(TrainingContext context, LabelledData data, ModelFiles files, string variant, List<SummaryLine> lines)
     {
         var started = DateTime.UtcNow;
-        using var model = context.CreateClassifier(files.Manifest.Encoder, variant, files.Head);
-        using var store = context.CreateStore(model, files.Manifest.Encoder, variant);
+        using var model = context.CreateClassifier(files, variant);
+        using var store = context.CreateStore(model, files.EncoderKey, variant);
         var scored = data.HeldBack.ToDictionary(s => s.Name, s => Score(context, s.Rows, files, model, store));
 
         var benignPool = data.HeldBack.Where(s => s.Rows.All(r => r.Label == 0)).SelectMany(s => scored[s.Name]).ToList();
@@ -263,6 +315,11 @@ internal static class EvaluateCommand
         {
             Rows(set.Name, scored[set.Name]);
         }
+        // The wider benign folders' held-out halves (never trained on by the head, the student or the fine-tuned encoder).
+        foreach (var benign in data.StudentBenign)
+        {
+            Rows($"{benign.Name}, held-out half", Score(context, benign.HeldOut, files, model, store));
+        }
         foreach (var name in new[] { "deepset test", "jackhhao test" })
         {
             split.AddRange(scored[name]);
@@ -284,4 +341,5 @@ internal static class EvaluateCommand
 /// <param name="Variant">fp32, int8 or both: the encoder variants measured.</param>
 /// <param name="Before">An earlier model's folder, measured in the same run and compared.</param>
 /// <param name="Out">A file the report is also written to.</param>
-internal sealed record EvaluateOptions(string Variant, string? Before, string? Out);
+/// <param name="Blind">The blind check's file, reported per category (read by no training command).</param>
+internal sealed record EvaluateOptions(string Variant, string? Before, string? Out, string? Blind = null);

@@ -1,11 +1,16 @@
+using System.Security.Cryptography;
+using Nethical.Guard.Offline;
 using Nethical.Guard.Screening;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Training;
 
-/// <summary>The trained artifacts in a models directory.</summary>
-internal sealed record ModelFiles(ModelManifest Manifest, ClassifierHead Head, HashedNgramStudent? Student)
+/// <summary>The trained artifacts in a models directory; <see cref="Weights"/> when the encoder is fine-tuned.</summary>
+internal sealed record ModelFiles(ModelManifest Manifest, ClassifierHead Head, HashedNgramStudent? Student, EncoderWeights? Weights = null, string? WeightsHash = null)
 {
+    /// <summary>Names the encoder these files score with, for embedding caches: the package's, or it with these weights.</summary>
+    public string EncoderKey => Weights is null ? Manifest.Encoder : $"{Manifest.Encoder}-ft{Weights.Layers}-{WeightsHash}";
+
     public static ModelFiles Load(string directory)
     {
         var manifestPath = Path.Combine(directory, "manifest.json");
@@ -29,6 +34,14 @@ internal sealed record ModelFiles(ModelManifest Manifest, ClassifierHead Head, H
             using var stream = File.OpenRead(Path.Combine(directory, s.File));
             student = HashedNgramStudent.Load(stream);
         }
-        return new ModelFiles(manifest, head, student);
+        EncoderWeights? weights = null;
+        string? hash = null;
+        if (manifest.EncoderWeights is { } tuned)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(directory, tuned.File));
+            hash = Convert.ToHexString(SHA256.HashData(bytes))[..12].ToLowerInvariant();
+            weights = EncoderWeights.Load(new MemoryStream(bytes));
+        }
+        return new ModelFiles(manifest, head, student, weights, hash);
     }
 }

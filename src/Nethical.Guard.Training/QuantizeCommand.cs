@@ -18,6 +18,10 @@ internal static class QuantizeCommand
         var files = ModelFiles.Load(context.ModelsDirectory);
         var encoder = files.Manifest.Encoder;
         var assets = EncoderAssets.FromPackage(encoder);
+        if (files.Weights is { } weights)
+        {
+            assets = Tier2ModelLoader.ApplyWeights(assets, weights, files.Manifest.EncoderWeights!.File);
+        }
         var started = Stopwatch.GetTimestamp();
         var int8Path = Tier2ModelLoader.GetOrBuildInt8(assets, Path.Combine(context.ArtifactsDirectory, "encoders"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INT8 encoder: {int8Path} (built or found in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s)"));
@@ -28,8 +32,8 @@ internal static class QuantizeCommand
         }
         var int8Size = new FileInfo(int8Path).Length;
 
-        using var fp32 = context.CreateClassifier(encoder, "fp32", files.Head);
-        using var int8 = context.CreateClassifier(encoder, "int8", files.Head);
+        using var fp32 = context.CreateClassifier(files, "fp32");
+        using var int8 = context.CreateClassifier(files, "int8");
 
         var data = context.LoadData();
         var normalizer = new TextNormalizer();
@@ -76,7 +80,7 @@ internal static class QuantizeCommand
         // Accuracy change: tier 2 alone on the pooled held-back split, both variants, same texts.
         foreach (var (name, model) in new[] { ("fp32", fp32), ("int8", int8) })
         {
-            using var store = context.CreateStore(model, encoder, name);
+            using var store = context.CreateStore(model, files.EncoderKey, name);
             var rows = data.HeldBack.Where(s => s.Name is "deepset test" or "jackhhao test" || s.Rows.All(r => r.Label == 0)).SelectMany(s => s.Rows).ToList();
             var embedded = store.Embed(rows.Select(r => normalizer.Normalize(r.Text)).ToList());
             var scores = embedded.Select(e => HeadScoring.MaxWindow(files.Head, e, store.Dimension)).ToList();

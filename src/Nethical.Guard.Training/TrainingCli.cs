@@ -27,6 +27,7 @@ internal static class TrainingCli
             EvaluateCorpus(),
             Lofo(),
             Oddness(),
+            FineTune(),
         };
         // No command, or the word "help": the tool's help, as before System.CommandLine.
         root.SetAction(ShowHelp);
@@ -278,16 +279,29 @@ internal static class TrainingCli
             HelpName = "DIR",
         };
         var output = OutOption("A file the report is also written to");
+        var blind = new Option<string?>("--blind")
+        {
+            Description = "The blind check's file (eval/blind/blind-check.jsonl), reported per category; read by no training command",
+            HelpName = "FILE",
+        };
+        blind.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } path && !File.Exists(path))
+            {
+                result.AddError($"--blind: no file {path}.");
+            }
+        });
 
         var command = new Command("evaluate", "Tier 1, tier 2, the student and the gate, per held-back file and per corpus family")
         {
-            variant, before, output,
+            variant, before, output, blind,
         };
         common.AddTo(command);
         command.SetAction(parseResult => EvaluateCommand.Run(common.Read(parseResult), new EvaluateOptions(
             parseResult.GetRequiredValue(variant),
             parseResult.GetValue(before),
-            parseResult.GetValue(output))));
+            parseResult.GetValue(output),
+            parseResult.GetValue(blind))));
         return command;
     }
 
@@ -350,6 +364,59 @@ internal static class TrainingCli
         var command = new Command("evaluate-corpus", "The shipped tiers on the generated corpus, per generator family") { variant, output };
         common.AddTo(command);
         command.SetAction(parseResult => CorpusEvaluateCommand.Run(common.Read(parseResult), parseResult.GetRequiredValue(variant), parseResult.GetValue(output)));
+        return command;
+    }
+
+    private static Command FineTune()
+    {
+        var common = new CommonOptions(Environment.ProcessorCount);
+        Option<T> Make<T>(string name, string description, T value) => new(name) { Description = description, DefaultValueFactory = _ => value };
+        var layers = Make("--layers", "Transformer layers kept: 6 (all of MiniLM-L6), or a pruned cut of the first 3 or 4", 6);
+        layers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 6)
+            {
+                r.AddError("--layers must be between 1 and 6.");
+            }
+        });
+        var epochs = Make("--epochs", "Passes, each over a fresh per-source sample of the fitting rows", 2);
+        var perSource = Make("--per-source", "At most this many fitting rows per source and class in each epoch", 700);
+        var encoderRate = Make("--encoder-lr", "Peak learning rate of the encoder layers (AdamW, linear warm-up and decay)", 4e-5);
+        var headRate = Make("--head-lr", "Peak learning rate of the head", 1e-3);
+        var batch = Make("--batch-windows", "Token windows per optimiser step", 16);
+        var trainWindows = Make("--train-windows", "A long text trains on at most this many of its windows, evenly spaced", 6);
+        var holdOut = new Option<string[]>("--hold-out")
+        {
+            Description = "Sources left out of training and reported on their own: " + string.Join(", ", FineTuning.FineTuneData.Sources),
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        holdOut.AcceptOnlyFromAmong([.. FineTuning.FineTuneData.Sources]);
+        var fpr = FprOption("The operating point's false-positive rate on the validation benign rows");
+        var output = new Option<string?>("--out") { Description = "The run's folder (checkpoints per epoch, report.md); default: artifacts/finetune/l{layers}", HelpName = "DIR" };
+        var limit = Make("--limit-rows", "Use at most this many rows (a smoke run); 0: all", 0);
+        var command = new Command("finetune", "Fine-tune the encoder and a source-aware head end to end (TorchSharp, CPU) on the wider data")
+        {
+            layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, fpr, output, limit,
+        };
+        common.AddTo(command);
+        command.SetAction(parseResult =>
+        {
+            var context = common.Read(parseResult);
+            var kept = parseResult.GetValue(layers);
+            return FineTuning.FineTuneCommand.Run(context, new FineTuning.FineTuneOptions(
+                kept,
+                parseResult.GetValue(epochs),
+                parseResult.GetValue(perSource),
+                parseResult.GetValue(encoderRate),
+                parseResult.GetValue(headRate),
+                parseResult.GetValue(batch),
+                parseResult.GetValue(trainWindows),
+                parseResult.GetValue(holdOut) ?? [],
+                parseResult.GetValue(fpr),
+                parseResult.GetValue(output) ?? Path.Combine(context.ArtifactsDirectory, "finetune", $"l{kept}"),
+                parseResult.GetValue(limit)));
+        });
         return command;
     }
 

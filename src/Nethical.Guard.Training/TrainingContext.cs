@@ -1,3 +1,4 @@
+using Nethical.Guard.Offline;
 using Nethical.Guard.Tier2;
 
 namespace Nethical.Guard.Training;
@@ -52,10 +53,19 @@ internal sealed class TrainingContext
         return root;
     }
 
+    /// <summary>A model folder's classifier: its encoder (fine-tuned when it names weights) and head.</summary>
+    public OnnxClassifier CreateClassifier(ModelFiles files, string variant)
+        => CreateClassifier(files.Manifest.Encoder, variant, files.Head, files.Weights);
+
     /// <summary>The encoder (fp32 from the package, or its INT8 rebuild) with a head, for embedding and scoring.</summary>
-    public OnnxClassifier CreateClassifier(string encoder, string variant, ClassifierHead? head = null)
+    public OnnxClassifier CreateClassifier(string encoder, string variant, ClassifierHead? head = null, EncoderWeights? weights = null)
     {
         var assets = EncoderAssets.FromPackage(encoder);
+        if (weights is not null)
+        {
+            // A fine-tuned encoder: the packaged graph with its weights applied, as the gateway loads it.
+            assets = Tier2ModelLoader.ApplyWeights(assets, weights, "encoder weights");
+        }
         using var vocabulary = assets.OpenVocabulary();
         var tokenizer = new EncoderTokenizer(vocabulary);
         OnnxEncoder onnx;

@@ -115,6 +115,48 @@ public sealed class TorchEncoderTests
     }
 
     [Fact]
+    public void Training_FrozenEmbeddings_LearnsTheLabelsAndMovesOnlyTheLayers()
+    {
+        torch.manual_seed(3);
+        using var encoder = TorchEncoder.FromOnnx(new MemoryStream(PackagedModel()), layers: 2);
+        encoder.TrainEmbeddings(false);
+        var (serving, windows) = Serving(PackagedModel());
+        using var _ = serving;
+        using var head = torch.nn.Linear(TorchEncoder.Hidden, 1);
+        var trainable = encoder.parameters().Where(p => p.requires_grad).Concat(head.parameters()).ToList();
+        using var optimizer = torch.optim.AdamW(trainable, 3e-3);
+        var embeddingsBefore = encoder.named_parameters().First(p => p.name.StartsWith("_words", StringComparison.Ordinal)).parameter.clone();
+        var layerBefore = encoder.named_parameters().First(p => p.name == "_layers.0.query.weight").parameter.clone();
+        using var labels = torch.tensor(new float[] { 0, 1, 0, 1 });
+        var (ids, mask) = TokenBatch.Create(windows, serving.Encoder.Tokenizer);
+
+        float Step()
+        {
+            using var scope = torch.NewDisposeScope();
+            var logits = head.call(encoder.call(ids, mask)).squeeze(1);
+            var loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            return loss.item<float>();
+        }
+
+        // Dropout off, so the loss is a deterministic function of the weights; gradients flow all the same.
+        encoder.eval();
+        var first = Step();
+        var last = first;
+        for (var i = 0; i < 12; i++)
+        {
+            last = Step();
+        }
+
+        Assert.True(last < first / 2, $"loss {first} -> {last}");
+        var words = encoder.named_parameters().First(p => p.name.StartsWith("_words", StringComparison.Ordinal)).parameter;
+        Assert.True(words.allclose(embeddingsBefore, rtol: 0, atol: 0), "frozen embeddings moved");
+        Assert.False(encoder.named_parameters().First(p => p.name == "_layers.0.query.weight").parameter.allclose(layerBefore), "the layers did not train");
+    }
+
+    [Fact]
     public void Load_CorruptOrForeignFile_IsAClearError()
     {
         Assert.Throws<InvalidDataException>(() => EncoderWeights.Load(new MemoryStream("not a weights file"u8.ToArray())));
