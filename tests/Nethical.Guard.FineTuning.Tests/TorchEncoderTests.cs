@@ -62,6 +62,7 @@ public sealed class TorchEncoderTests
     [Fact]
     public void FromOnnx_PackagedEncoder_MatchesOnnxRuntimeOnTheServingPath()
     {
+        LibTorch.Require();
         var model = PackagedModel();
         var (serving, windows) = Serving(model);
         using var _ = serving;
@@ -78,6 +79,7 @@ public sealed class TorchEncoderTests
     [InlineData(3)]
     public void Export_AppliedToThePackagedGraph_ServesWhatTorchComputes(int layers)
     {
+        LibTorch.Require();
         var model = PackagedModel();
         using var encoder = TorchEncoder.FromOnnx(new MemoryStream(model), layers);
         // Move the kept layers' weights so the export has something to carry.
@@ -117,6 +119,7 @@ public sealed class TorchEncoderTests
     [Fact]
     public void Training_FrozenEmbeddings_LearnsTheLabelsAndMovesOnlyTheLayers()
     {
+        LibTorch.Require();
         torch.manual_seed(3);
         using var encoder = TorchEncoder.FromOnnx(new MemoryStream(PackagedModel()), layers: 2);
         encoder.TrainEmbeddings(false);
