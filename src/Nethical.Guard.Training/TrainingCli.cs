@@ -395,9 +395,26 @@ internal static class TrainingCli
         var fpr = FprOption("The operating point's false-positive rate on the validation benign rows");
         var output = new Option<string?>("--out") { Description = "The run's folder (checkpoints per epoch, report.md); default: artifacts/finetune/l{layers}", HelpName = "DIR" };
         var limit = Make("--limit-rows", "Use at most this many rows (a smoke run); 0: all", 0);
+        var cap = new Option<string[]>("--cap")
+        {
+            Description = "SOURCE=N: that source's rows per class and epoch instead of --per-source (e.g. corpus=2000 injecagent=300)",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        cap.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                var parts = value.Split('=');
+                if (parts.Length != 2 || !FineTuning.FineTuneData.Sources.Contains(parts[0]) || !int.TryParse(parts[1], out var n) || n < 0)
+                {
+                    result.AddError($"--cap {value}: expected SOURCE=N with a known source and N >= 0.");
+                }
+            }
+        });
         var command = new Command("finetune", "Fine-tune the encoder and a source-aware head end to end (TorchSharp, CPU) on the wider data")
         {
-            layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, fpr, output, limit,
+            layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, fpr, output, limit, cap,
         };
         common.AddTo(command);
         command.SetAction(parseResult =>
@@ -415,7 +432,8 @@ internal static class TrainingCli
                 parseResult.GetValue(holdOut) ?? [],
                 parseResult.GetValue(fpr),
                 parseResult.GetValue(output) ?? Path.Combine(context.ArtifactsDirectory, "finetune", $"l{kept}"),
-                parseResult.GetValue(limit)));
+                parseResult.GetValue(limit),
+                (parseResult.GetValue(cap) ?? []).Select(c => c.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))));
         });
         return command;
     }

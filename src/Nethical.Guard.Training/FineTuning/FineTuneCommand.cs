@@ -21,9 +21,10 @@ namespace Nethical.Guard.Training.FineTuning;
 /// <param name="Fpr">The operating point's false-positive rate on the validation benign rows.</param>
 /// <param name="Output">Where the run writes its checkpoints, report and model files.</param>
 /// <param name="LimitRows">Train on at most this many rows (a smoke run); 0: all.</param>
+/// <param name="Caps">Per-source overrides of <paramref name="PerSource"/> (templated sources lower, varied ones higher).</param>
 internal sealed record FineTuneOptions(
     int Layers, int Epochs, int PerSource, double EncoderRate, double HeadRate, int BatchWindows, int TrainWindows,
-    IReadOnlyList<string> HoldOut, double Fpr, string Output, int LimitRows);
+    IReadOnlyList<string> HoldOut, double Fpr, string Output, int LimitRows, IReadOnlyDictionary<string, int>? Caps = null);
 
 /// <summary>
 /// <c>finetune</c>: the packaged encoder and a source-aware head (<c>[e, s·e, s]</c>, the head serving already reads)
@@ -96,7 +97,8 @@ internal static class FineTuneCommand
         using var headOptimizer = torch.optim.AdamW(head.parameters(), options.HeadRate, weight_decay: 0.01);
 
         var random = new Random(context.Seed);
-        var samples = Enumerable.Range(0, options.Epochs).Select(_ => Sample(fit, options.PerSource, random)).ToList();
+        var caps = options.Caps ?? new Dictionary<string, int>();
+        var samples = Enumerable.Range(0, options.Epochs).Select(_ => Sample(fit, source => caps.GetValueOrDefault(source, options.PerSource), random)).ToList();
         var totalSteps = samples.Sum(s => Batches(s, Windows, options).Count);
         var warmup = Math.Max(1, totalSteps / 20);
         var step = 0;
@@ -181,7 +183,7 @@ internal static class FineTuneCommand
             Save(folder, encoder, head, threshold, options, context, rows, recall);
         }
         report.Insert(0, string.Create(CultureInfo.InvariantCulture,
-            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class, encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step, seed {context.Seed}, {context.Threads} threads; held out: {(holdOut.Count == 0 ? "none" : string.Join(", ", holdOut))}; {started.Elapsed.TotalMinutes:F1} min"));
+            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class ({string.Join(", ", caps.Select(c => $"{c.Key} {c.Value}"))}), encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step, seed {context.Seed}, {context.Threads} threads; held out: {(holdOut.Count == 0 ? "none" : string.Join(", ", holdOut))}; {started.Elapsed.TotalMinutes:F1} min"));
         File.WriteAllLines(Path.Combine(options.Output, "report.md"), report);
         Console.WriteLine($"done in {started.Elapsed.TotalMinutes:F1} min: {options.Output}");
         return 0;
@@ -201,15 +203,15 @@ internal static class FineTuneCommand
         }
     }
 
-    /// <summary>Up to <paramref name="perSource"/> rows per source and class, shuffled.</summary>
-    private static List<TuneRow> Sample(List<TuneRow> fit, int perSource, Random random)
+    /// <summary>Up to <paramref name="cap"/>(source) rows per source and class, shuffled.</summary>
+    private static List<TuneRow> Sample(List<TuneRow> fit, Func<string, int> cap, Random random)
     {
         var sample = new List<TuneRow>();
         foreach (var group in fit.GroupBy(r => (r.Source, r.Label)))
         {
             var rows = group.ToArray();
             random.Shuffle(rows);
-            sample.AddRange(rows.Take(perSource));
+            sample.AddRange(rows.Take(cap(group.Key.Source)));
         }
         var shuffled = sample.ToArray();
         random.Shuffle(shuffled);
