@@ -17,7 +17,8 @@ if [ -n "$libstdcxx" ] && grep -qa GLIBCXX_3.4.32 "$libstdcxx"; then
   exit 0
 fi
 if ! command -v g++ >/dev/null || ! command -v patchelf >/dev/null; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  # Never prompt for a password inside a build: sudo -n fails at once instead.
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
   $sudo apt-get update -qq && $sudo apt-get install -y -qq g++ patchelf >/dev/null
 fi
 work=$(mktemp -d)
