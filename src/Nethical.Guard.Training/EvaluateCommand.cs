@@ -152,17 +152,16 @@ internal static class EvaluateCommand
     /// </summary>
     private static string EvaluateBlind(TrainingContext context, string path, ModelFiles files, string variant, List<SummaryLine> lines)
     {
-        var rows = new List<(Example Row, string Category, SegmentSource Source)>();
-        foreach (var line in File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)))
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(line);
-            var root = document.RootElement;
-            var source = root.TryGetProperty("source", out var s) ? s.GetString() : "user";
-            rows.Add((
-                new Example(root.GetProperty("id").GetString()!, root.GetProperty("text").GetString()!, root.GetProperty("label").GetInt32(), "blind"),
-                root.TryGetProperty("category", out var c) ? c.GetString() ?? "" : "",
-                source switch { "tool" => SegmentSource.Tool, "document" => SegmentSource.Document, "system" => SegmentSource.System, _ => SegmentSource.User }));
-        }
+        var rows = LabelledData.ReadRows(path, (root, _) => (
+            Row: new Example(root.GetProperty("id").GetString()!, root.GetProperty("text").GetString()!, root.GetProperty("label").GetInt32(), "blind"),
+            Category: root.TryGetProperty("category", out var c) ? c.GetString() ?? "" : "",
+            Source: (root.TryGetProperty("source", out var s) ? s.GetString() : "user") switch
+            {
+                "tool" => SegmentSource.Tool,
+                "document" => SegmentSource.Document,
+                "system" => SegmentSource.System,
+                _ => SegmentSource.User,
+            })).ToList();
         using var model = context.CreateClassifier(files, variant);
         using var store = context.CreateStore(model, files.EncoderKey, variant);
         var scored = Score(context, [.. rows.Select(r => r.Row)], files, model, store, [.. rows.Select(r => r.Source)]);

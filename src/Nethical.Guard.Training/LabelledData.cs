@@ -152,8 +152,15 @@ internal sealed class LabelledData
     }
 
     private static List<Example> ReadJsonl(string path, string name)
+        => [.. ReadRows(path, (root, line) => new Example(
+            root.TryGetProperty("id", out var id) ? id.ToString() : $"{name}:{line}",
+            root.GetProperty("text").GetString() ?? "",
+            root.GetProperty("label").GetInt32(),
+            name))];
+
+    /// <summary>Each non-blank line of a JSON Lines file, mapped from its root element and its 1-based line number.</summary>
+    internal static IEnumerable<T> ReadRows<T>(string path, Func<JsonElement, int, T> map)
     {
-        var rows = new List<Example>();
         var line = 0;
         foreach (var text in File.ReadLines(path))
         {
@@ -163,12 +170,7 @@ internal sealed class LabelledData
                 continue;
             }
             using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            var id = root.TryGetProperty("id", out var idElement) ? idElement.ToString() : $"{name}:{line}";
-            var body = root.GetProperty("text").GetString() ?? "";
-            var label = root.GetProperty("label").GetInt32();
-            rows.Add(new Example(id, body, label, name));
+            yield return map(document.RootElement, line);
         }
-        return rows;
     }
 }

@@ -11,6 +11,9 @@ internal sealed record ModelFiles(ModelManifest Manifest, ClassifierHead Head, H
     /// <summary>Names the encoder these files score with, for embedding caches: the package's, or it with these weights.</summary>
     public string EncoderKey => Weights is null ? Manifest.Encoder : $"{Manifest.Encoder}-ft{Weights.Layers}-{WeightsHash}";
 
+    /// <summary>A weights file's short hash: in the embedding caches' names and the tuned model's version.</summary>
+    public static string HashOf(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes))[..12].ToLowerInvariant();
+
     public static ModelFiles Load(string directory)
     {
         var manifestPath = Path.Combine(directory, "manifest.json");
@@ -39,8 +42,8 @@ internal sealed record ModelFiles(ModelManifest Manifest, ClassifierHead Head, H
         if (manifest.EncoderWeights is { } tuned)
         {
             var bytes = File.ReadAllBytes(Path.Combine(directory, tuned.File));
-            hash = Convert.ToHexString(SHA256.HashData(bytes))[..12].ToLowerInvariant();
-            weights = EncoderWeights.Load(new MemoryStream(bytes));
+            hash = HashOf(bytes);
+            weights = Tier2ModelLoader.LoadWeights(new MemoryStream(bytes), tuned);
         }
         return new ModelFiles(manifest, head, student, weights, hash);
     }

@@ -78,10 +78,7 @@ internal static class FineTuneCommand
         {
             if (!prepared.TryGetValue(row.Text, out var windows))
             {
-                var ids = tokenizer.Encode(row.Text) as int[] ?? [.. tokenizer.Encode(row.Text)];
-                var list = new List<TokenWindow>(1);
-                TokenWindows.Split(ids, windowSettings.WindowTokens, windowSettings.Stride, windowSettings.MaxWindows, list);
-                prepared[row.Text] = windows = list;
+                prepared[row.Text] = windows = OnnxClassifier.Prepare(tokenizer, windowSettings, row.Text).Windows;
             }
             return windows;
         }
@@ -99,7 +96,8 @@ internal static class FineTuneCommand
         var random = new Random(context.Seed);
         var caps = options.Caps ?? new Dictionary<string, int>();
         var samples = Enumerable.Range(0, options.Epochs).Select(_ => Sample(fit, source => caps.GetValueOrDefault(source, options.PerSource), random)).ToList();
-        var totalSteps = samples.Sum(s => Batches(s, Windows, options).Count);
+        var epochBatches = samples.Select(s => Batches(s, Windows, options)).ToList();
+        var totalSteps = epochBatches.Sum(b => b.Count);
         var warmup = Math.Max(1, totalSteps / 20);
         var step = 0;
         Directory.CreateDirectory(options.Output);
@@ -108,7 +106,7 @@ internal static class FineTuneCommand
         {
             encoder.train();
             head.train();
-            var batches = Batches(samples[epoch], Windows, options);
+            var batches = epochBatches[epoch];
             // Each class weighs half of the epoch's loss, whatever the sample's mix.
             var positives = samples[epoch].Count(r => r.Label == 1);
             var positiveWeight = (float)(samples[epoch].Count / (2.0 * Math.Max(1, positives)));
@@ -364,7 +362,7 @@ internal static class FineTuneCommand
         {
             current = ModelManifest.Load(stream);
         }
-        var weightsHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, WeightsFile))))[..12].ToLowerInvariant();
+        var weightsHash = ModelFiles.HashOf(File.ReadAllBytes(Path.Combine(folder, WeightsFile)));
         var manifest = current with
         {
             ModelVersion = $"tier2-minilm-ft{options.Layers}-{weightsHash}",

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Nethical.Guard.Normalization;
 using Nethical.Guard.Tier2;
 using Nethical.Guard.Training.Corpus;
@@ -104,23 +103,12 @@ internal static class FineTuneData
     private static IEnumerable<RawRow> Read(string directory, string relative)
     {
         var path = Path.Combine(directory, relative);
-        if (!File.Exists(path))
-        {
-            yield break;
-        }
-        foreach (var line in File.ReadLines(path))
-        {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            yield return new RawRow(
+        return File.Exists(path)
+            ? LabelledData.ReadRows(path, (root, _) => new RawRow(
                 root.GetProperty("id").GetString() ?? "",
                 root.GetProperty("text").GetString() ?? "",
                 root.GetProperty("label").GetInt32(),
-                root.TryGetProperty("source_kind", out var kind) ? kind.GetString() : null);
-        }
+                root.TryGetProperty("source_kind", out var kind) ? kind.GetString() : null))
+            : [];
     }
 }

@@ -159,13 +159,8 @@ internal sealed class EncoderWeights
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                     $"Tensor '{tensor.Name}' is [{string.Join(",", tensor.Dimensions)}] but the base encoder's is [{string.Join(",", initializer.Dims)}]."));
             }
-            var bytes = new byte[tensor.Values.Length * 4];
-            for (var i = 0; i < tensor.Values.Length; i++)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), tensor.Values[i]);
-            }
             initializer.FloatData.Clear();
-            initializer.RawData = ByteString.CopyFrom(bytes);
+            initializer.RawData = ByteString.CopyFrom(OnnxTensors.FloatBytes(tensor.Values));
         }
         if (Layers < graph.LayerCount)
         {
@@ -188,17 +183,14 @@ internal sealed class EncoderGraph
 {
     private const string OutputName = "last_hidden_state";
     private readonly GraphProto _graph;
-    private readonly Dictionary<string, TensorProto> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TensorProto> _byName;
 
     public EncoderGraph(GraphProto graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         _graph = graph;
         var initializers = graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        foreach (var initializer in graph.Initializer)
-        {
-            _byName[initializer.Name] = initializer;
-        }
+        _byName = new Dictionary<string, TensorProto>(initializers, StringComparer.Ordinal);
         var consumers = new Dictionary<string, List<NodeProto>>(StringComparer.Ordinal);
         foreach (var node in graph.Node)
         {
@@ -248,17 +240,9 @@ internal sealed class EncoderGraph
         {
             throw new InvalidDataException($"Tensor '{tensor.Name}' is not fp32.");
         }
-        if (tensor.FloatData.Count > 0)
-        {
-            return [.. tensor.FloatData];
-        }
-        var raw = tensor.RawData.Span;
-        var values = new float[raw.Length / 4];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]);
-        }
-        return values;
+        var count = tensor.Dims.Aggregate(1L, (a, d) => a * d);
+        return OnnxTensors.ReadFloats(tensor, count)
+            ?? throw new InvalidDataException($"Tensor '{tensor.Name}' does not hold its {count} values.");
     }
 
     /// <summary>Keeps the first <paramref name="layers"/> layers: their output becomes the graph's output, the rest is dropped.</summary>

@@ -205,7 +205,7 @@ internal static class ModelOptimizer
         {
             var rows = (int)tensor.Dims[0];
             var columns = (int)tensor.Dims[1];
-            if (ReadFloats(tensor, rows * columns) is not { } values)
+            if (OnnxTensors.ReadFloats(tensor, rows * columns) is not { } values)
             {
                 return null;
             }
@@ -237,33 +237,12 @@ internal static class ModelOptimizer
                 quantized[i] = unchecked((byte)(sbyte)Math.Clamp((int)q, -sbyte.MaxValue, sbyte.MaxValue));
             }
 
-            var scaleBytes = new byte[columns * sizeof(float)];
-            for (var c = 0; c < columns; c++)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(scaleBytes.AsSpan(c * sizeof(float)), scales[c]);
-            }
+            var scaleBytes = OnnxTensors.FloatBytes(scales);
 
             return new QuantizedWeight(
                 Tensor(UniqueName(tensor.Name + "_quantized"), TensorProto.Types.DataType.Int8, quantized, rows, columns),
                 Tensor(UniqueName(tensor.Name + "_zero_point"), TensorProto.Types.DataType.Int8, new byte[columns], columns),
                 Tensor(UniqueName(tensor.Name + "_scale"), TensorProto.Types.DataType.Float, scaleBytes, columns));
-        }
-
-        private static float[]? ReadFloats(TensorProto tensor, int count)
-        {
-            if (tensor.RawData.Length == count * sizeof(float))
-            {
-                var raw = tensor.RawData.Span;
-                var values = new float[count];
-                for (var i = 0; i < count; i++)
-                {
-                    values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * sizeof(float)));
-                }
-
-                return values;
-            }
-
-            return tensor.RawData.IsEmpty && tensor.FloatData.Count == count ? [.. tensor.FloatData] : null;
         }
 
         private void EmitQuantizedMatMul(NodeProto matMul, QuantizedWeight weight, List<NodeProto> nodes)

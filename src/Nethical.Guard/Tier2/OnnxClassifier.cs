@@ -45,13 +45,18 @@ internal sealed class OnnxClassifier : IPromptClassifier, IDisposable
     public bool SourceAware => _head.SourceAware;
 
     /// <summary>Tokenizes a text and cuts it into windows.</summary>
-    public PreparedText Prepare(string text, bool indirect = false)
+    public PreparedText Prepare(string text, bool indirect = false) => Prepare(_encoder.Tokenizer, Windows, text, indirect);
+
+    /// <summary>Tokenizes a text and cuts it into windows with these settings (serving and fine-tuning alike).</summary>
+    internal static PreparedText Prepare(EncoderTokenizer tokenizer, WindowSettings settings, string text, bool indirect = false)
     {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(text);
-        var ids = _encoder.Tokenizer.Encode(text);
+        var ids = tokenizer.Encode(text);
         var array = ids as int[] ?? [.. ids];
         var windows = new List<TokenWindow>(1);
-        var complete = TokenWindows.Split(array, Windows.WindowTokens, Windows.Stride, Windows.MaxWindows, windows);
+        var complete = TokenWindows.Split(array, settings.WindowTokens, settings.Stride, settings.MaxWindows, windows);
         return new PreparedText(windows, !complete, array.Length, indirect);
     }
 

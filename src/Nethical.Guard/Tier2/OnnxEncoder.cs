@@ -77,32 +77,7 @@ internal sealed class OnnxEncoder : IDisposable
             return embeddings;
         }
 
-        var sequence = 0;
-        foreach (var window in windows)
-        {
-            sequence = Math.Max(sequence, window.Ids.Length + 2);
-        }
-
-        var ids = new long[batch * sequence];
-        var mask = new long[batch * sequence];
-        var lengths = new int[batch];
-        for (var row = 0; row < batch; row++)
-        {
-            var offset = row * sequence;
-            var source = windows[row].Ids.Span;
-            ids[offset] = _tokenizer.ClassificationTokenId;
-            for (var i = 0; i < source.Length; i++)
-            {
-                ids[offset + 1 + i] = source[i];
-            }
-            ids[offset + 1 + source.Length] = _tokenizer.SeparatorTokenId;
-            for (var i = source.Length + 2; i < sequence; i++)
-            {
-                ids[offset + i] = _tokenizer.PaddingTokenId;
-            }
-            lengths[row] = source.Length + 2;
-            mask.AsSpan(offset, lengths[row]).Fill(1);
-        }
+        var (ids, mask, lengths, sequence) = Inputs(windows, _tokenizer);
 
         long[] shape = [batch, sequence];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
@@ -120,6 +95,44 @@ internal sealed class OnnxEncoder : IDisposable
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         Pool(hidden, lengths, sequence, embeddings);
         return embeddings;
+    }
+
+    /// <summary>
+    /// The encoder's inputs for a batch of windows, as serving and fine-tuning both feed it: [CLS] ids [SEP], padded to the
+    /// longest window of the batch, with a 0/1 attention mask; row-major [batch, sequence].
+    /// </summary>
+    internal static (long[] Ids, long[] Mask, int[] Lengths, int Sequence) Inputs(IReadOnlyList<TokenWindow> windows, EncoderTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var batch = windows.Count;
+        var sequence = 0;
+        foreach (var window in windows)
+        {
+            sequence = Math.Max(sequence, window.Ids.Length + 2);
+        }
+
+        var ids = new long[batch * sequence];
+        var mask = new long[batch * sequence];
+        var lengths = new int[batch];
+        for (var row = 0; row < batch; row++)
+        {
+            var offset = row * sequence;
+            var source = windows[row].Ids.Span;
+            ids[offset] = tokenizer.ClassificationTokenId;
+            for (var i = 0; i < source.Length; i++)
+            {
+                ids[offset + 1 + i] = source[i];
+            }
+            ids[offset + 1 + source.Length] = tokenizer.SeparatorTokenId;
+            for (var i = source.Length + 2; i < sequence; i++)
+            {
+                ids[offset + i] = tokenizer.PaddingTokenId;
+            }
+            lengths[row] = source.Length + 2;
+            mask.AsSpan(offset, lengths[row]).Fill(1);
+        }
+        return (ids, mask, lengths, sequence);
     }
 
     /// <summary>Mean over the unmasked positions ([CLS] and [SEP] included, as sentence-transformers pools), then L2 norm.</summary>

@@ -57,11 +57,7 @@ internal static class Tier2ModelLoader
             EncoderWeights weights;
             using (var stream = OpenArtifact(options, fineTuned.File))
             {
-                weights = EncoderWeights.Load(stream);
-            }
-            if (weights.Layers != fineTuned.Layers)
-            {
-                throw new InvalidDataException($"The manifest says the encoder keeps {fineTuned.Layers} layers; {fineTuned.File} keeps {weights.Layers}.");
+                weights = LoadWeights(stream, fineTuned);
             }
             assets = ApplyWeights(assets, weights, fineTuned.File);
         }
@@ -91,6 +87,18 @@ internal static class Tier2ModelLoader
         var windows = new WindowSettings(manifest.WindowTokens, manifest.WindowStride, manifest.MaxWindows);
         var version = $"{manifest.ModelVersion}/{(options.Quantized ? "int8" : "fp32")}";
         return new Tier2Model(new OnnxClassifier(encoder, head, windows, version), manifest, student, encoderFile);
+    }
+
+    /// <summary>A manifest's encoder weights file, checked against what the manifest says of it.</summary>
+    public static EncoderWeights LoadWeights(Stream stream, EncoderWeightsManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var weights = EncoderWeights.Load(stream);
+        if (weights.Layers != manifest.Layers)
+        {
+            throw new InvalidDataException($"The manifest says the encoder keeps {manifest.Layers} layers; {manifest.File} keeps {weights.Layers}.");
+        }
+        return weights;
     }
 
     /// <summary>The packaged encoder with a fine-tuned encoder's weights applied, rebuilt in memory.</summary>
