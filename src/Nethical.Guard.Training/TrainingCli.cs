@@ -392,6 +392,22 @@ internal static class TrainingCli
             DefaultValueFactory = _ => [],
         };
         holdOut.AcceptOnlyFromAmong([.. FineTuning.FineTuneData.Sources]);
+        var holdOutFamily = new Option<string[]>("--hold-out-family")
+        {
+            Description = "FAMILY=VALUE: generated rows with that value (intent, framing, carrier, language, obfuscation) left out of training and reported on their own, e.g. language=ru intent=persona",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        holdOutFamily.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (FineTuning.FamilyValue.Parse(value) is null)
+                {
+                    result.AddError($"--hold-out-family {value}: expected FAMILY=VALUE with FAMILY one of intent, framing, carrier, language, obfuscation.");
+                }
+            }
+        });
         var fpr = FprOption("The operating point's false-positive rate on the validation benign rows");
         var output = new Option<string?>("--out") { Description = "The run's folder (checkpoints per epoch, report.md); default: artifacts/finetune/l{layers}", HelpName = "DIR" };
         var limit = Make("--limit-rows", "Use at most this many rows (a smoke run); 0: all", 0);
@@ -414,7 +430,7 @@ internal static class TrainingCli
         });
         var command = new Command("finetune", "Fine-tune the encoder and a source-aware head end to end (TorchSharp, CPU) on the wider data")
         {
-            layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, fpr, output, limit, cap,
+            layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, holdOutFamily, fpr, output, limit, cap,
         };
         common.AddTo(command);
         command.SetAction(parseResult =>
@@ -433,7 +449,8 @@ internal static class TrainingCli
                 parseResult.GetValue(fpr),
                 parseResult.GetValue(output) ?? Path.Combine(context.ArtifactsDirectory, "finetune", $"l{kept}"),
                 parseResult.GetValue(limit),
-                (parseResult.GetValue(cap) ?? []).Select(c => c.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))));
+                (parseResult.GetValue(cap) ?? []).Select(c => c.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)),
+                [.. (parseResult.GetValue(holdOutFamily) ?? []).Select(v => FineTuning.FamilyValue.Parse(v)!).Distinct()]));
         });
         return command;
     }

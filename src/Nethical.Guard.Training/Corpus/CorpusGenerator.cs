@@ -5,7 +5,7 @@ namespace Nethical.Guard.Training.Corpus;
 /// <summary>
 /// Composes attacks from intents × framings × carriers × languages × obfuscations, and benign text from the same
 /// vocabulary: ordinary requests, hard negatives (everyday "ignore / forget / pretend", security discussion, prompt
-/// authoring, role-play requests) and every carrier without a payload. Seeded and deterministic: the same seed gives
+/// authoring, role-play requests), every carrier without a payload, and <see cref="HardNegatives"/> by category. Seeded and deterministic: the same seed gives
 /// the same corpus, in the same order.
 /// </summary>
 internal static class CorpusGenerator
@@ -84,6 +84,22 @@ internal static class CorpusGenerator
             for (var variant = 0; variant < 30; variant++)
             {
                 Add(Carriers.Render(carrier, null, "middle", random), 0, Carriers.SourceOf(carrier), "none", "none", carrier, "en", "none", "carrier_clean");
+            }
+        }
+
+        // Hard negatives by category in every language: plain, politely framed and inside a carrier. Their own random
+        // stream, so the texts above do not change when these do.
+        var hardRandom = new Random(unchecked(seed * 31 + 7));
+        foreach (var language in PhraseBank.Languages)
+        {
+            foreach (var (category, text) in HardNegatives.For(language.Code))
+            {
+                var kind = "hn_" + category;
+                Add(text, 0, "user", "none", "direct", "none", language.Code, "none", kind);
+                Add(PhraseBank.Frame("polite", text, language), 0, "user", "none", "polite", "none", language.Code, "none", kind);
+                var carrier = Carriers.Names[hardRandom.Next(Carriers.Names.Count)];
+                var position = Carriers.Positions[hardRandom.Next(Carriers.Positions.Count)];
+                Add(Carriers.Render(carrier, text, position, hardRandom), 0, Carriers.SourceOf(carrier), "none", "direct", carrier, language.Code, "none", kind);
             }
         }
 

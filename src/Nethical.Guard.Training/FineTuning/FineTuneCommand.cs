@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Nethical.Guard.Tier2;
+using Nethical.Guard.Training.Corpus;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,13 +19,15 @@ namespace Nethical.Guard.Training.FineTuning;
 /// <param name="BatchWindows">Token windows per optimiser step.</param>
 /// <param name="TrainWindows">A long text is trained on at most this many of its windows (evenly spaced); scored on all.</param>
 /// <param name="HoldOut">Sources left out of training entirely and reported on their own.</param>
+/// <param name="HoldOutFamilies">Corpus family values (<c>language=ru</c>) left out of training and reported on their own.</param>
 /// <param name="Fpr">The operating point's false-positive rate on the validation benign rows.</param>
 /// <param name="Output">Where the run writes its checkpoints, report and model files.</param>
 /// <param name="LimitRows">Train on at most this many rows (a smoke run); 0: all.</param>
 /// <param name="Caps">Per-source overrides of <paramref name="PerSource"/> (templated sources lower, varied ones higher).</param>
 internal sealed record FineTuneOptions(
     int Layers, int Epochs, int PerSource, double EncoderRate, double HeadRate, int BatchWindows, int TrainWindows,
-    IReadOnlyList<string> HoldOut, double Fpr, string Output, int LimitRows, IReadOnlyDictionary<string, int>? Caps = null);
+    IReadOnlyList<string> HoldOut, double Fpr, string Output, int LimitRows, IReadOnlyDictionary<string, int>? Caps = null,
+    IReadOnlyList<FamilyValue>? HoldOutFamilies = null);
 
 /// <summary>
 /// <c>finetune</c>: the packaged encoder and a source-aware head (<c>[e, s·e, s]</c>, the head serving already reads)
@@ -52,7 +55,8 @@ internal static class FineTuneCommand
         var data = context.LoadData();
         var directory = LabelledData.FindDataDirectory(context.DataDirectory)!;
         var holdOut = options.HoldOut.ToHashSet(StringComparer.Ordinal);
-        var rows = FineTuneData.Load(directory, data, context.Seed, holdOut, out var heldOut);
+        var families = options.HoldOutFamilies ?? [];
+        var rows = FineTuneData.Load(directory, data, context.Seed, holdOut, families, out var heldOut);
         if (options.LimitRows > 0)
         {
             rows = [.. rows.OrderBy(r => Hash(r.Id, context.Seed)).Take(options.LimitRows)];
@@ -60,7 +64,7 @@ internal static class FineTuneCommand
         }
         var fit = rows.Where(r => !r.Validation).ToList();
         var validation = rows.Where(r => r.Validation).ToList();
-        Console.WriteLine($"rows: fit {fit.Count} ({fit.Count(r => r.Label == 1)} attacks), validation {validation.Count}, held out {heldOut.Count} ({string.Join(", ", holdOut)})");
+        Console.WriteLine($"rows: fit {fit.Count} ({fit.Count(r => r.Label == 1)} attacks), validation {validation.Count}, held out {heldOut.Count} ({string.Join(", ", holdOut.Concat(families.Select(f => f.ToString())))})");
         foreach (var group in rows.GroupBy(r => r.Source).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             Console.WriteLine($"  {group.Key,-16} {group.Count(r => r.Label == 1),5} attacks {group.Count(r => r.Label == 0),5} benign");
@@ -158,6 +162,10 @@ internal static class FineTuneCommand
                 "|---|---:|---:|---:|---:|",
             };
             lines.AddRange(PerSource(validation, validationScores, threshold));
+            var keptFamilies = CorpusExample.FamiliesAndKind
+                .SelectMany(f => validation.Where(r => r.Generated is not null).Select(r => new FamilyValue(f.Name, f.Key(r.Generated!))))
+                .Where(f => f.Value != "none").Distinct().OrderBy(f => f.Family, StringComparer.Ordinal).ThenBy(f => f.Value, StringComparer.Ordinal).ToList();
+            var keptLines = PerFamily(validation, validationScores, threshold, keptFamilies, alone: false).ToList();
             if (heldOut.Count > 0)
             {
                 var heldScores = Score(encoder, head, heldOut, Windows, tokenizer);
@@ -168,6 +176,13 @@ internal static class FineTuneCommand
                 lines.Add("| source | attacks | recall | benign | flagged |");
                 lines.Add("|---|---:|---:|---:|---:|");
                 lines.AddRange(PerSource(heldOut, heldScores, threshold));
+                if (families.Count > 0)
+                {
+                    lines.Add("");
+                    lines.Add("held-out corpus families, at the validation threshold (alone: rows with no other held-out value):");
+                    lines.Add("");
+                    lines.AddRange(PerFamily(heldOut, heldScores, threshold, families));
+                }
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
                     $"held-out attacks, pooled: recall at the validation threshold {heldAttacks.Count(s => s > threshold) / (double)Math.Max(1, heldAttacks.Count):P1}"));
             }
@@ -177,11 +192,15 @@ internal static class FineTuneCommand
             }
             report.AddRange(lines);
             report.Add("");
+            report.Add("validation (kept) corpus families, at the validation threshold:");
+            report.Add("");
+            report.AddRange(keptLines);
+            report.Add("");
             var folder = Path.Combine(options.Output, $"epoch-{epoch + 1}");
             Save(folder, encoder, head, threshold, options, context, rows, recall);
         }
         report.Insert(0, string.Create(CultureInfo.InvariantCulture,
-            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class ({string.Join(", ", caps.Select(c => $"{c.Key} {c.Value}"))}), encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step, seed {context.Seed}, {context.Threads} threads; held out: {(holdOut.Count == 0 ? "none" : string.Join(", ", holdOut))}; {started.Elapsed.TotalMinutes:F1} min"));
+            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class ({string.Join(", ", caps.Select(c => $"{c.Key} {c.Value}"))}), encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step, seed {context.Seed}, {context.Threads} threads; held out: {(holdOut.Count + families.Count == 0 ? "none" : string.Join(", ", holdOut.Concat(families.Select(f => f.ToString()))))}; {started.Elapsed.TotalMinutes:F1} min"));
         File.WriteAllLines(Path.Combine(options.Output, "report.md"), report);
         Console.WriteLine($"done in {started.Elapsed.TotalMinutes:F1} min: {options.Output}");
         return 0;
@@ -325,6 +344,28 @@ internal static class FineTuneCommand
             var benign = group.Where(p => p.r.Label == 0).ToList();
             string Rate(int hits, int total) => total == 0 ? "–" : ((double)hits / total).ToString("P1", CultureInfo.InvariantCulture);
             yield return $"| {group.Key} | {attacks.Count} | {Rate(attacks.Count(p => p.s > threshold), attacks.Count)} | {benign.Count} | {Rate(benign.Count(p => p.s > threshold), benign.Count)} |";
+        }
+    }
+
+    /// <summary>
+    /// Recall and flagged rate per corpus family value. <paramref name="alone"/>: also the rows that match no other of
+    /// <paramref name="families"/>, so a held-out language is not measured on rows that are also a held-out intent.
+    /// </summary>
+    private static IEnumerable<string> PerFamily(IReadOnlyList<TuneRow> rows, float[] scores, double threshold, IReadOnlyList<FamilyValue> families, bool alone = true)
+    {
+        string Rate(int hits, int total) => total == 0 ? "–" : ((double)hits / total).ToString("P1", CultureInfo.InvariantCulture);
+        yield return alone ? "| family | attacks | recall | alone | recall alone | benign | flagged |" : "| family | attacks | recall | benign | flagged |";
+        yield return alone ? "|---|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|";
+        var kind = CorpusExample.FamiliesAndKind.ToDictionary(f => f.Name, f => f.Key);
+        foreach (var family in families)
+        {
+            var matched = rows.Select((r, i) => (r, s: scores[i])).Where(p => p.r.Generated is not null && kind[family.Family](p.r.Generated) == family.Value).ToList();
+            var attacks = matched.Where(p => p.r.Label == 1).ToList();
+            var benign = matched.Where(p => p.r.Label == 0).ToList();
+            var only = attacks.Where(p => p.r.Matching(families).Count() == 1).ToList();
+            yield return alone
+                ? $"| {family} | {attacks.Count} | {Rate(attacks.Count(p => p.s > threshold), attacks.Count)} | {only.Count} | {Rate(only.Count(p => p.s > threshold), only.Count)} | {benign.Count} | {Rate(benign.Count(p => p.s > threshold), benign.Count)} |"
+                : $"| {family} | {attacks.Count} | {Rate(attacks.Count(p => p.s > threshold), attacks.Count)} | {benign.Count} | {Rate(benign.Count(p => p.s > threshold), benign.Count)} |";
         }
     }
 

@@ -5,7 +5,29 @@ using Nethical.Guard.Training.Corpus;
 namespace Nethical.Guard.Training.FineTuning;
 
 /// <summary>One fine-tuning row: the normalised text as tier 2 reads it, its label, source and where it came from.</summary>
-internal sealed record TuneRow(string Id, string Text, int Label, bool Indirect, string Source, bool Validation);
+internal sealed record TuneRow(string Id, string Text, int Label, bool Indirect, string Source, bool Validation, CorpusExample? Generated = null)
+{
+    /// <summary>The held-out corpus families this row belongs to (none for shared rows).</summary>
+    public IEnumerable<FamilyValue> Matching(IReadOnlyCollection<FamilyValue> families)
+        => Generated is null ? [] : families.Where(f => f.Of(Generated));
+}
+
+/// <summary>One value of one corpus family (<c>language=ru</c>, <c>intent=persona</c>), for <c>--hold-out-family</c>.</summary>
+internal sealed record FamilyValue(string Family, string Value)
+{
+    public bool Of(CorpusExample example) => CorpusExample.FamiliesAndKind.First(f => f.Name == Family).Key(example) == Value;
+
+    public override string ToString() => $"{Family}={Value}";
+
+    /// <summary>Reads <c>FAMILY=VALUE</c>; null when the family is unknown or the form is wrong.</summary>
+    public static FamilyValue? Parse(string text)
+    {
+        var parts = text.Split('=');
+        return parts.Length == 2 && CorpusExample.Families.Any(f => f.Name == parts[0]) && parts[1].Length > 0 && parts[1] != "none"
+            ? new FamilyValue(parts[0], parts[1])
+            : null;
+    }
+}
 
 /// <summary>
 /// What the encoder is fine-tuned on: the shared training side and the generated corpus as <c>train</c> uses them, plus
@@ -24,7 +46,14 @@ internal static class FineTuneData
         "injecagent", "agentdojo", "arcanum", "promptinject", "awesome-chatgpt", "fabric", "owasp", "xquad",
     ];
 
-    public static List<TuneRow> Load(string directory, LabelledData data, int seed, IReadOnlySet<string> holdOut, out List<TuneRow> heldOut)
+    /// <param name="directory">The shared data folder.</param>
+    /// <param name="data">The shared training and benign splits, as <c>train</c> reads them.</param>
+    /// <param name="seed">Seeds the corpus and the validation fifth.</param>
+    /// <param name="holdOut">Sources left out of training (fit and validation) and returned in <paramref name="heldOut"/>.</param>
+    /// <param name="holdOutFamilies">Corpus family values left out the same way: every generated row with one of them.</param>
+    /// <param name="heldOut">The rows left out, to report on.</param>
+    public static List<TuneRow> Load(
+        string directory, LabelledData data, int seed, IReadOnlySet<string> holdOut, IReadOnlyCollection<FamilyValue> holdOutFamilies, out List<TuneRow> heldOut)
     {
         var normalizer = new TextNormalizer();
         var rows = new List<TuneRow>();
@@ -32,15 +61,15 @@ internal static class FineTuneData
         var held = heldOut;
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
-        void Add(string source, string id, string text, int label, bool indirect, bool? validation = null)
+        void Add(string source, string id, string text, int label, bool indirect, bool? validation = null, CorpusExample? generated = null)
         {
             var normalized = normalizer.Normalize(text);
             if (normalized.Length == 0 || !seen.Add(normalized))
             {
                 return;
             }
-            var row = new TuneRow(id, normalized, label, indirect, source, validation ?? TrainingSplit.IsValidation(id, seed));
-            (holdOut.Contains(source) ? held : rows).Add(row);
+            var row = new TuneRow(id, normalized, label, indirect, source, validation ?? TrainingSplit.IsValidation(id, seed), generated);
+            (holdOut.Contains(source) || row.Matching(holdOutFamilies).Any() ? held : rows).Add(row);
         }
 
         string SharedName(string dataSet) => dataSet.Split(' ')[0] switch
@@ -60,7 +89,7 @@ internal static class FineTuneData
             var split = CorpusPartition.Of(example.Text, seed);
             if (split != CorpusSplit.Test)
             {
-                Add("corpus", example.Id, example.Text, example.Label, Tier2Text.IsIndirect(example.SegmentSource), split == CorpusSplit.Validation);
+                Add("corpus", example.Id, example.Text, example.Label, Tier2Text.IsIndirect(example.SegmentSource), split == CorpusSplit.Validation, example);
             }
         }
         foreach (var row in Read(directory, "injecagent-tool-injections/train.jsonl"))

@@ -46,6 +46,54 @@ public sealed class CorpusGeneratorTests
     }
 
     [Fact]
+    public void Generate_HardNegativesInEveryCategoryAndLanguage_PlainPoliteAndInCarriers()
+    {
+        var hard = Corpus.Where(e => e.Kind.StartsWith("hn_", StringComparison.Ordinal)).ToList();
+
+        Assert.All(hard, e => Assert.Equal(0, e.Label));
+        foreach (var language in PhraseBank.Languages.Select(l => l.Code))
+        {
+            var mine = hard.Where(e => e.Language == language).ToList();
+            Assert.Equal(HardNegatives.Categories.Select(c => "hn_" + c).Order(), mine.Select(e => e.Kind).Distinct().Order());
+            Assert.Contains(mine, e => e.Carrier == "none" && e.Framing == "direct");
+            Assert.Contains(mine, e => e.Framing == "polite");
+            Assert.Contains(mine, e => e.Carrier != "none" && e.Source is "tool" or "document");
+        }
+        // Every slot is filled, and one template gives several distinct texts.
+        Assert.DoesNotContain(hard, e => e.Text.Contains("{topic}", StringComparison.Ordinal));
+        Assert.DoesNotContain(hard, e => e.Text.Contains("{role}", StringComparison.Ordinal));
+        Assert.Equal(HardNegatives.For("de").Count(), HardNegatives.For("de").Select(t => t.Text).Distinct().Count());
+        // The attack-side corpus is what it was: the hard negatives draw from their own random stream.
+        Assert.Equal(Corpus.Where(e => !e.Kind.StartsWith("hn_", StringComparison.Ordinal)), Corpus.Take(Corpus.Count - hard.Count));
+    }
+
+    [Theory]
+    [InlineData("language=ru", true)]
+    [InlineData("intent=persona", true)]
+    [InlineData("obfuscation=base64", true)]
+    [InlineData("language=", false)]
+    [InlineData("language=none", false)]
+    [InlineData("colour=red", false)]
+    [InlineData("language", false)]
+    [InlineData("language=ru=zh", false)]
+    public void FamilyValue_ParsesOnlyAKnownFamilyAndAValue(string text, bool valid)
+    {
+        Assert.Equal(valid, Nethical.Guard.Training.FineTuning.FamilyValue.Parse(text) is not null);
+    }
+
+    [Fact]
+    public void FamilyValue_MatchesTheExamplesWithThatValue()
+    {
+        var russian = Nethical.Guard.Training.FineTuning.FamilyValue.Parse("language=ru")!;
+        var persona = Nethical.Guard.Training.FineTuning.FamilyValue.Parse("intent=persona")!;
+
+        Assert.All(Corpus.Where(russian.Of), e => Assert.Equal("ru", e.Language));
+        Assert.Equal(Corpus.Count(e => e.Language == "ru"), Corpus.Count(russian.Of));
+        Assert.Contains(Corpus, e => russian.Of(e) && persona.Of(e));
+        Assert.DoesNotContain(Corpus.Where(persona.Of), e => e.Label == 0);
+    }
+
+    [Fact]
     public void Generate_NoTextCarriesBothLabels()
     {
         var labels = Corpus.GroupBy(e => e.Text).Where(g => g.Select(e => e.Label).Distinct().Count() > 1).Select(g => g.Key).ToList();
