@@ -408,6 +408,7 @@ internal static class TrainingCli
                 }
             }
         });
+        var marker = new Option<bool>("--source-marker") { Description = "Experiment: tool and document text starts with [unused1] in place of [CLS], so the encoder sees the source (serving does not mark; measure only)" };
         var fpr = FprOption("The operating point's false-positive rate on the validation benign rows");
         var output = new Option<string?>("--out") { Description = "The run's folder (checkpoints per epoch, report.md); default: artifacts/finetune/l{layers}", HelpName = "DIR" };
         var limit = Make("--limit-rows", "Use at most this many rows (a smoke run); 0: all", 0);
@@ -430,7 +431,7 @@ internal static class TrainingCli
         });
         var command = new Command("finetune", "Fine-tune the encoder and a source-aware head end to end (TorchSharp, CPU) on the wider data")
         {
-            layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, holdOutFamily, fpr, output, limit, cap,
+            layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, holdOutFamily, marker, fpr, output, limit, cap,
         };
         common.AddTo(command);
         command.SetAction(parseResult =>
@@ -450,7 +451,8 @@ internal static class TrainingCli
                 parseResult.GetValue(output) ?? Path.Combine(context.ArtifactsDirectory, "finetune", $"l{kept}"),
                 parseResult.GetValue(limit),
                 (parseResult.GetValue(cap) ?? []).Select(c => c.Split('=')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)),
-                [.. (parseResult.GetValue(holdOutFamily) ?? []).Select(v => FineTuning.FamilyValue.Parse(v)!).Distinct()]));
+                [.. (parseResult.GetValue(holdOutFamily) ?? []).Select(v => FineTuning.FamilyValue.Parse(v)!).Distinct()],
+                parseResult.GetValue(marker)));
         });
         return command;
     }

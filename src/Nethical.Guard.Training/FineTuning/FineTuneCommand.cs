@@ -20,6 +20,11 @@ namespace Nethical.Guard.Training.FineTuning;
 /// <param name="TrainWindows">A long text is trained on at most this many of its windows (evenly spaced); scored on all.</param>
 /// <param name="HoldOut">Sources left out of training entirely and reported on their own.</param>
 /// <param name="HoldOutFamilies">Corpus family values (<c>language=ru</c>) left out of training and reported on their own.</param>
+/// <param name="SourceMarker">
+/// An experiment: tool and document text starts with the marker token <c>[unused1]</c> in place of the classification
+/// token, so the source reaches the encoder itself and not only the head. Serving does not mark text; a model trained
+/// with it is for measuring, not shipping.
+/// </param>
 /// <param name="Fpr">The operating point's false-positive rate on the validation benign rows.</param>
 /// <param name="Output">Where the run writes its checkpoints, report and model files.</param>
 /// <param name="LimitRows">Train on at most this many rows (a smoke run); 0: all.</param>
@@ -27,7 +32,7 @@ namespace Nethical.Guard.Training.FineTuning;
 internal sealed record FineTuneOptions(
     int Layers, int Epochs, int PerSource, double EncoderRate, double HeadRate, int BatchWindows, int TrainWindows,
     IReadOnlyList<string> HoldOut, double Fpr, string Output, int LimitRows, IReadOnlyDictionary<string, int>? Caps = null,
-    IReadOnlyList<FamilyValue>? HoldOutFamilies = null);
+    IReadOnlyList<FamilyValue>? HoldOutFamilies = null, bool SourceMarker = false);
 
 /// <summary>
 /// <c>finetune</c>: the packaged encoder and a source-aware head (<c>[e, s·e, s]</c>, the head serving already reads)
@@ -76,6 +81,7 @@ internal static class FineTuneCommand
         {
             tokenizer = new EncoderTokenizer(vocabulary);
         }
+        var marker = options.SourceMarker ? MarkerId(tokenizer) : -1;
         var windowSettings = new WindowSettings();
         var prepared = new Dictionary<string, IReadOnlyList<TokenWindow>>(StringComparer.Ordinal);
         IReadOnlyList<TokenWindow> Windows(TuneRow row)
@@ -124,7 +130,7 @@ internal static class FineTuneCommand
                 SetRate(encoderOptimizer, options.EncoderRate * rate);
                 SetRate(headOptimizer, options.HeadRate * rate);
                 using var scope = NewDisposeScope();
-                var logits = Logits(encoder, head, batch, r => Sample(Windows(r), options.TrainWindows), tokenizer);
+                var logits = Logits(encoder, head, batch, r => Sample(Windows(r), options.TrainWindows), tokenizer, marker);
                 var labels = tensor(batch.Select(r => (float)r.Label).ToArray());
                 var weights = tensor(batch.Select(r => r.Label == 1 ? positiveWeight : negativeWeight).ToArray());
                 var loss = functional.binary_cross_entropy_with_logits(logits, labels, weights);
@@ -147,7 +153,7 @@ internal static class FineTuneCommand
 
             encoder.eval();
             head.eval();
-            var validationScores = Score(encoder, head, validation, Windows, tokenizer);
+            var validationScores = Score(encoder, head, validation, Windows, tokenizer, marker);
             var benign = validation.Select((r, i) => (r, i)).Where(p => p.r.Label == 0).Select(p => (double)validationScores[p.i]).ToList();
             var attacks = validation.Select((r, i) => (r, i)).Where(p => p.r.Label == 1).Select(p => (double)validationScores[p.i]).ToList();
             var (recall, threshold) = Metrics.RecallAtFpr(attacks, benign, options.Fpr);
@@ -168,7 +174,7 @@ internal static class FineTuneCommand
             var keptLines = PerFamily(validation, validationScores, threshold, keptFamilies, alone: false).ToList();
             if (heldOut.Count > 0)
             {
-                var heldScores = Score(encoder, head, heldOut, Windows, tokenizer);
+                var heldScores = Score(encoder, head, heldOut, Windows, tokenizer, marker);
                 var heldAttacks = heldOut.Select((r, i) => (r, i)).Where(p => p.r.Label == 1).Select(p => (double)heldScores[p.i]).ToList();
                 lines.Add("");
                 lines.Add("held out (never trained on), at the validation threshold:");
@@ -200,11 +206,17 @@ internal static class FineTuneCommand
             Save(folder, encoder, head, threshold, options, context, rows, recall);
         }
         report.Insert(0, string.Create(CultureInfo.InvariantCulture,
-            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class ({string.Join(", ", caps.Select(c => $"{c.Key} {c.Value}"))}), encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step, seed {context.Seed}, {context.Threads} threads; held out: {(holdOut.Count + families.Count == 0 ? "none" : string.Join(", ", holdOut.Concat(families.Select(f => f.ToString()))))}; {started.Elapsed.TotalMinutes:F1} min"));
+            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class ({string.Join(", ", caps.Select(c => $"{c.Key} {c.Value}"))}), encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step{(options.SourceMarker ? ", source marker [unused1] on tool and document text (not served)" : "")}, seed {context.Seed}, {context.Threads} threads; held out: {(holdOut.Count + families.Count == 0 ? "none" : string.Join(", ", holdOut.Concat(families.Select(f => f.ToString()))))}; {started.Elapsed.TotalMinutes:F1} min"));
         File.WriteAllLines(Path.Combine(options.Output, "report.md"), report);
         Console.WriteLine($"done in {started.Elapsed.TotalMinutes:F1} min: {options.Output}");
         return 0;
     }
+
+    /// <summary>The id of <c>[unused1]</c>, the source marker.</summary>
+    private static long MarkerId(EncoderTokenizer tokenizer)
+        => Enumerable.Range(0, 1000).FirstOrDefault(id => tokenizer.Decode(id) == "[unused1]", -1) is var id and >= 0
+            ? id
+            : throw new InvalidOperationException("The vocabulary has no [unused1] token for the source marker.");
 
     private static TorchEncoder LoadEncoder(EncoderAssets assets, int layers)
     {
@@ -281,7 +293,7 @@ internal static class FineTuneCommand
     }
 
     /// <summary>One logit per text: the highest of its windows' head logits over <c>[e, s·e, s]</c>.</summary>
-    private static Tensor Logits(TorchEncoder encoder, Sequential head, IReadOnlyList<TuneRow> rows, Func<TuneRow, IReadOnlyList<TokenWindow>> windows, EncoderTokenizer tokenizer)
+    private static Tensor Logits(TorchEncoder encoder, Sequential head, IReadOnlyList<TuneRow> rows, Func<TuneRow, IReadOnlyList<TokenWindow>> windows, EncoderTokenizer tokenizer, long marker)
     {
         var all = new List<TokenWindow>();
         var owners = new List<(int Start, int Count, bool Indirect)>();
@@ -291,7 +303,8 @@ internal static class FineTuneCommand
             owners.Add((all.Count, list.Count, row.Indirect));
             all.AddRange(list);
         }
-        var (ids, mask) = TokenBatch.Create(all, tokenizer);
+        var indirect = owners.SelectMany(o => Enumerable.Repeat(o.Indirect, o.Count)).ToArray();
+        var (ids, mask) = marker < 0 ? TokenBatch.Create(all, tokenizer) : TokenBatch.Create(all, tokenizer, row => indirect[row], marker);
         var embeddings = encoder.call(ids, mask);
         var source = tensor(owners.SelectMany(o => Enumerable.Repeat(o.Indirect ? 1f : 0f, o.Count)).ToArray()).unsqueeze(1);
         var features = cat([embeddings, embeddings * source, source], 1);
@@ -300,7 +313,7 @@ internal static class FineTuneCommand
     }
 
     /// <summary>Probabilities for every row, all its windows scored (eval mode, no gradients).</summary>
-    private static float[] Score(TorchEncoder encoder, Sequential head, List<TuneRow> rows, Func<TuneRow, IReadOnlyList<TokenWindow>> windows, EncoderTokenizer tokenizer)
+    private static float[] Score(TorchEncoder encoder, Sequential head, List<TuneRow> rows, Func<TuneRow, IReadOnlyList<TokenWindow>> windows, EncoderTokenizer tokenizer, long marker)
     {
         using var _ = no_grad();
         var scores = new float[rows.Count];
@@ -314,7 +327,7 @@ internal static class FineTuneCommand
                 return;
             }
             using var scope = NewDisposeScope();
-            var probabilities = Logits(encoder, head, [.. batch.Select(i => rows[i])], windows, tokenizer).sigmoid().data<float>().ToArray();
+            var probabilities = Logits(encoder, head, [.. batch.Select(i => rows[i])], windows, tokenizer, marker).sigmoid().data<float>().ToArray();
             for (var j = 0; j < batch.Count; j++)
             {
                 scores[batch[j]] = probabilities[j];
