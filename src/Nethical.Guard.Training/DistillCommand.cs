@@ -57,6 +57,15 @@ internal static class DistillCommand
                 .Where(e => e.SegmentSource == SegmentSource.User && CorpusPartition.Of(e.Text, context.Seed) != CorpusSplit.Test && seen.Add(normalizer.Normalize(e.Text)))
                 .Select(e => new Example(e.Id, e.Text, e.Label, TrainingSplit.CorpusFile)));
         }
+        // The fine-tuning sources' user-side rows: technique catalogue, generated hijacks and leaks, agent user tasks.
+        // Tool text stays out, as above; their validation fifth is the one finetune validated on.
+        if (options.WiderAttacks && LabelledData.FindDataDirectory(context.DataDirectory) is { } directory)
+        {
+            var seen = rows.Select(r => normalizer.Normalize(r.Text)).ToHashSet(StringComparer.Ordinal);
+            rows.AddRange(FineTuning.FineTuneData.Load(directory, data, context.Seed, new HashSet<string>(), [], out _)
+                .Where(r => !r.Indirect && r.Source is "arcanum" or "promptinject" or "agentdojo" && seen.Add(r.Text))
+                .Select(r => new Example(r.Id, r.Text, r.Label, r.Source)));
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"distilling over {rows.Count} texts ({rows.Count(r => r.Label == 1)} attacks), T={temperature}, alpha={alpha}, {buckets} buckets, {options.Epochs} epochs, learning rate {options.LearningRate}, file balance {options.FileBalance}, benign weight {options.BenignWeight}"));
 
@@ -291,4 +300,5 @@ internal static class DistillCommand
 /// <param name="BenignWeight">Benign rows' weight relative to attacks'.</param>
 /// <param name="Report">A file the per-file report is also written to.</param>
 /// <param name="RouteCaughtOnly">The pass-below point keeps 98% of the validation attacks the teacher catches routed (true), or of all of them.</param>
-internal sealed record DistillOptions(double Temperature, double Alpha, int Bits, bool Corpus, IReadOnlyList<string> WideBenign, int Epochs = 16, double LearningRate = 0.5, double L2 = 1e-5, double FileBalance = 0, double BenignWeight = 1, string? Report = null, bool RouteCaughtOnly = false);
+/// <param name="WiderAttacks">Add the user-side rows of the fine-tuning sources (<see cref="FineTuning.FineTuneData"/>: arcanum, promptinject, agentdojo user tasks), taught by the teacher.</param>
+internal sealed record DistillOptions(double Temperature, double Alpha, int Bits, bool Corpus, IReadOnlyList<string> WideBenign, int Epochs = 16, double LearningRate = 0.5, double L2 = 1e-5, double FileBalance = 0, double BenignWeight = 1, string? Report = null, bool RouteCaughtOnly = false, bool WiderAttacks = false);

@@ -182,6 +182,11 @@ internal static class TrainingCli
             DefaultValueFactory = _ => true,
         };
 
+        var wider = new Option<bool>("--wider-attacks")
+        {
+            Description = "Add the user-side rows of the fine-tuning sources (arcanum's technique catalogue, promptinject, agentdojo's user tasks), taught by the teacher, so the student routes those styles to tier 2",
+        };
+
         var wide = new Option<string[]>("--student-benign")
         {
             Description = "Wider benign folders whose training halves the student also learns (benign-awesome-chatgpt-prompts, benign-fabric-system-prompts, benign-owasp-llm-top10, benign-xquad-multilingual, or all); their other halves are held out and reported either way",
@@ -245,7 +250,7 @@ internal static class TrainingCli
 
         var command = new Command("distill", "The head's scores -> hashed n-gram student (models/tier2-student.bin, manifest updated)")
         {
-            temperature, alpha, bits, corpus, wide, epochs, learningRate, l2, fileBalance, benignWeight, output, routeFor,
+            temperature, alpha, bits, corpus, wider, wide, epochs, learningRate, l2, fileBalance, benignWeight, output, routeFor,
         };
         common.AddTo(command);
         command.SetAction(parseResult => DistillCommand.Run(common.Read(parseResult), new DistillOptions(
@@ -260,7 +265,8 @@ internal static class TrainingCli
             parseResult.GetValue(fileBalance),
             parseResult.GetValue(benignWeight),
             parseResult.GetValue(output),
-            RouteCaughtOnly: parseResult.GetValue(routeFor) == "caught")));
+            RouteCaughtOnly: parseResult.GetValue(routeFor) == "caught",
+            WiderAttacks: parseResult.GetValue(wider))));
         return command;
     }
 
