@@ -248,6 +248,7 @@ internal static class DistillCommand
             Data = [.. files.Manifest.Data.Where(d => !d.Use.StartsWith(StudentOnly, StringComparison.Ordinal)),
                 .. wider.Select(s => new DataFileManifest(s.File, StudentOnly + s.Name + " (training half)", s.Train.Count))],
             Metrics = metrics,
+            Recipe = [.. files.Manifest.Recipe.Where(c => !c.StartsWith("distill", StringComparison.Ordinal)), TrainingCli.CommandLine()],
         };
         using (var stream = File.Create(Path.Combine(context.ModelsDirectory, "manifest.json")))
         {

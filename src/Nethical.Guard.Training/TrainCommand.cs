@@ -182,6 +182,7 @@ internal static class TrainCommand
                 ["validation.rows"] = rows.Count(r => r.Validation),
                 ["training.generatedRows"] = corpusRows,
             },
+            Recipe = [TrainingCli.CommandLine()],
         };
         using (var stream = File.Create(Path.Combine(context.ModelsDirectory, "manifest.json")))
         {

@@ -13,6 +13,9 @@ internal static class TrainingCli
 {
     private static readonly string[] s_variants = ["fp32", "int8"];
 
+    /// <summary>This run's command and arguments as typed (after the tool's own path), for a manifest's recipe.</summary>
+    public static string CommandLine() => string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+
     /// <summary>The root command with every subcommand; <c>Build().Parse(args).Invoke()</c> runs the tool.</summary>
     public static RootCommand Build()
     {

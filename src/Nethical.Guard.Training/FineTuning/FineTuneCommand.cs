@@ -427,6 +427,7 @@ internal static class FineTuneCommand
             Seed = context.Seed,
             Data = [.. rows.GroupBy(r => r.Source).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new DataFileManifest("finetune:" + g.Key, "fine-tuning, fit and validation rows", g.Count()))],
             Metrics = new Dictionary<string, double> { ["validation.recallAt1PctFpr"] = Math.Round(recall, 4) },
+            Recipe = [TrainingCli.CommandLine()],
         };
         using (var stream = File.Create(Path.Combine(folder, "manifest.json")))
         {

@@ -47,6 +47,12 @@ internal sealed record ModelManifest
 
     public required IReadOnlyList<DataFileManifest> Data { get; init; }
 
+    /// <summary>
+    /// The training commands that built these files, in order (their arguments, as typed): enough to rebuild the model
+    /// from the data folder. Empty for manifests written before it was recorded.
+    /// </summary>
+    public IReadOnlyList<string> Recipe { get; init; } = [];
+
     /// <summary>Validation metrics at training time, by name.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
