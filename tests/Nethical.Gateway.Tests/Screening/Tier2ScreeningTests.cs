@@ -72,10 +72,13 @@ public sealed class Tier2ScreeningTests(Tier2GatewayFixture gateway) : IClassFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var upstream = gateway.Upstream.LastRequest;
         Assert.Equal("allow", upstream.Header("x-nethical-verdict"));
-        Assert.Contains("pi.tier2.degraded.timeout", upstream.Header("x-nethical-reasons") ?? "", StringComparison.Ordinal);
+        // A 1 ms budget is missed one of two ways: admission sheds the text at once when work is already ahead of it
+        // (another test's text still being scored), or it waits and times out. Either is "missed its budget".
+        var degraded = upstream.Header("x-nethical-degraded");
+        Assert.Contains(degraded, new[] { "timeout", "shed" });
+        Assert.Contains("pi.tier2.degraded." + degraded, upstream.Header("x-nethical-reasons") ?? "", StringComparison.Ordinal);
         // Tagged as let through on tier 1's verdict alone, for the upstream and for the client.
-        Assert.Equal("timeout", upstream.Header("x-nethical-degraded"));
-        Assert.Equal("timeout", response.Headers.GetValues("x-nethical-degraded").Single());
+        Assert.Equal(degraded, response.Headers.GetValues("x-nethical-degraded").Single());
     }
 
     [Fact]
