@@ -407,16 +407,8 @@ internal static class TrainingCli
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [],
         };
-        holdOutFamily.Validators.Add(result =>
-        {
-            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
-            {
-                if (FineTuning.FamilyValue.Parse(value) is null)
-                {
-                    result.AddError($"--hold-out-family {value}: expected FAMILY=VALUE with FAMILY one of intent, framing, carrier, language, obfuscation.");
-                }
-            }
-        });
+        EachValue(holdOutFamily, value => FineTuning.FamilyValue.Parse(value) is not null,
+            "expected FAMILY=VALUE with FAMILY one of " + string.Join(", ", Corpus.CorpusExample.Families.Select(f => f.Name)));
         var marker = new Option<bool>("--source-marker") { Description = "Experiment: tool and document text starts with [unused1] in place of [CLS], so the encoder sees the source (serving does not mark; measure only)" };
         var fpr = FprOption("The operating point's false-positive rate on the validation benign rows");
         var output = new Option<string?>("--out") { Description = "The run's folder (checkpoints per epoch, report.md); default: artifacts/finetune/l{layers}", HelpName = "DIR" };
@@ -427,17 +419,9 @@ internal static class TrainingCli
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [],
         };
-        cap.Validators.Add(result =>
-        {
-            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
-            {
-                var parts = value.Split('=');
-                if (parts.Length != 2 || !FineTuning.FineTuneData.Sources.Contains(parts[0]) || !int.TryParse(parts[1], out var n) || n < 0)
-                {
-                    result.AddError($"--cap {value}: expected SOURCE=N with a known source and N >= 0.");
-                }
-            }
-        });
+        EachValue(cap, value => value.Split('=') is [var source, var count]
+            && FineTuning.FineTuneData.Sources.Contains(source) && int.TryParse(count, out var n) && n >= 0,
+            "expected SOURCE=N with a known source and N >= 0");
         var command = new Command("finetune", "Fine-tune the encoder and a source-aware head end to end (TorchSharp, CPU) on the wider data")
         {
             layers, epochs, perSource, encoderRate, headRate, batch, trainWindows, holdOut, holdOutFamily, marker, fpr, output, limit, cap,
@@ -548,6 +532,19 @@ internal static class TrainingCli
             parseResult.GetValue(worst))));
         return command;
     }
+
+    /// <summary>Rejects each value of a multi-valued option that <paramref name="valid"/> refuses: "--name VALUE: expected ...".</summary>
+    private static void EachValue(Option<string[]> option, Func<string, bool> valid, string expected)
+        => option.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!valid(value))
+                {
+                    result.AddError($"{option.Name} {value}: {expected}.");
+                }
+            }
+        });
 
     private static Option<string> EncoderOption()
     {

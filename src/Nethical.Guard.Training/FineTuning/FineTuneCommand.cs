@@ -62,6 +62,7 @@ internal static class FineTuneCommand
         var holdOut = options.HoldOut.ToHashSet(StringComparer.Ordinal);
         var families = options.HoldOutFamilies ?? [];
         var rows = FineTuneData.Load(directory, data, context.Seed, holdOut, families, out var heldOut);
+        var heldOutNames = string.Join(", ", holdOut.Concat(families.Select(f => f.ToString())));
         if (options.LimitRows > 0)
         {
             rows = [.. rows.OrderBy(r => Hash(r.Id, context.Seed)).Take(options.LimitRows)];
@@ -69,7 +70,7 @@ internal static class FineTuneCommand
         }
         var fit = rows.Where(r => !r.Validation).ToList();
         var validation = rows.Where(r => r.Validation).ToList();
-        Console.WriteLine($"rows: fit {fit.Count} ({fit.Count(r => r.Label == 1)} attacks), validation {validation.Count}, held out {heldOut.Count} ({string.Join(", ", holdOut.Concat(families.Select(f => f.ToString())))})");
+        Console.WriteLine($"rows: fit {fit.Count} ({fit.Count(r => r.Label == 1)} attacks), validation {validation.Count}, held out {heldOut.Count} ({heldOutNames})");
         foreach (var group in rows.GroupBy(r => r.Source).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             Console.WriteLine($"  {group.Key,-16} {group.Count(r => r.Label == 1),5} attacks {group.Count(r => r.Label == 0),5} benign");
@@ -206,7 +207,7 @@ internal static class FineTuneCommand
             Save(folder, encoder, head, threshold, options, context, rows, recall);
         }
         report.Insert(0, string.Create(CultureInfo.InvariantCulture,
-            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class ({string.Join(", ", caps.Select(c => $"{c.Key} {c.Value}"))}), encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step{(options.SourceMarker ? ", source marker [unused1] on tool and document text (not served)" : "")}, seed {context.Seed}, {context.Threads} threads; held out: {(holdOut.Count + families.Count == 0 ? "none" : string.Join(", ", holdOut.Concat(families.Select(f => f.ToString()))))}; {started.Elapsed.TotalMinutes:F1} min"));
+            $"# finetune: {options.Layers} layers, {options.Epochs} epochs, {options.PerSource} rows per source and class ({string.Join(", ", caps.Select(c => $"{c.Key} {c.Value}"))}), encoder lr {options.EncoderRate}, head lr {options.HeadRate}, {options.BatchWindows} windows per step{(options.SourceMarker ? ", source marker [unused1] on tool and document text (not served)" : "")}, seed {context.Seed}, {context.Threads} threads; held out: {(heldOutNames.Length == 0 ? "none" : heldOutNames)}; {started.Elapsed.TotalMinutes:F1} min"));
         File.WriteAllLines(Path.Combine(options.Output, "report.md"), report);
         Console.WriteLine($"done in {started.Elapsed.TotalMinutes:F1} min: {options.Output}");
         return 0;
@@ -306,7 +307,7 @@ internal static class FineTuneCommand
         var indirect = owners.SelectMany(o => Enumerable.Repeat(o.Indirect, o.Count)).ToArray();
         var (ids, mask) = marker < 0 ? TokenBatch.Create(all, tokenizer) : TokenBatch.Create(all, tokenizer, row => indirect[row], marker);
         var embeddings = encoder.call(ids, mask);
-        var source = tensor(owners.SelectMany(o => Enumerable.Repeat(o.Indirect ? 1f : 0f, o.Count)).ToArray()).unsqueeze(1);
+        var source = tensor(indirect.Select(i => i ? 1f : 0f).ToArray()).unsqueeze(1);
         var features = cat([embeddings, embeddings * source, source], 1);
         var logits = head.call(features).squeeze(1);
         return stack(owners.Select(o => logits.narrow(0, o.Start, o.Count).max()).ToArray());
@@ -369,10 +370,9 @@ internal static class FineTuneCommand
         string Rate(int hits, int total) => total == 0 ? "–" : ((double)hits / total).ToString("P1", CultureInfo.InvariantCulture);
         yield return alone ? "| family | attacks | recall | alone | recall alone | benign | flagged |" : "| family | attacks | recall | benign | flagged |";
         yield return alone ? "|---|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|";
-        var kind = CorpusExample.FamiliesAndKind.ToDictionary(f => f.Name, f => f.Key);
         foreach (var family in families)
         {
-            var matched = rows.Select((r, i) => (r, s: scores[i])).Where(p => p.r.Generated is not null && kind[family.Family](p.r.Generated) == family.Value).ToList();
+            var matched = rows.Select((r, i) => (r, s: scores[i])).Where(p => p.r.Generated is not null && family.Of(p.r.Generated)).ToList();
             var attacks = matched.Where(p => p.r.Label == 1).ToList();
             var benign = matched.Where(p => p.r.Label == 0).ToList();
             var only = attacks.Where(p => p.r.Matching(families).Count() == 1).ToList();

@@ -24,6 +24,19 @@ public sealed class TrainingCliTests
     }
 
     [Fact]
+    public void Invoke_FineTuneMalformedCapOrFamily_FailsNamingEachValue()
+    {
+        var (exitCode, _, error) = Invoke("finetune", "--cap", "bogus=1", "corpus=-2", "corpus=5", "--hold-out-family", "colour=red", "language=ru");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--cap bogus=1: expected SOURCE=N", error, StringComparison.Ordinal);
+        Assert.Contains("--cap corpus=-2: expected SOURCE=N", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("corpus=5", error, StringComparison.Ordinal);
+        Assert.Contains("--hold-out-family colour=red: expected FAMILY=VALUE", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("language=ru", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invoke_UnknownCommand_Fails()
     {
         var (exitCode, _, error) = Invoke("trian");
